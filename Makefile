@@ -1,0 +1,40 @@
+# govledger: `make run` sets up and starts the pilot ledger, `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= .govledger
+
+.PHONY: run test setup build deploy ape-check clean
+
+run: setup
+	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
+	$(BIN)/govledger --data-dir $(DATA_DIR) summary
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Recompile contracts/ into the package's artifacts (compiles nothing when sources are unchanged).
+build: setup
+	$(BIN)/govledger-build
+
+deploy: setup
+	$(BIN)/python scripts/deploy.py --data-dir $(DATA_DIR)
+
+# ape lives in its own environment: it pins web3<8, pytest<9, click<8.2.
+ape-check: node_modules/.installed
+	bash scripts/ape_check.sh
+
+clean:
+	rm -rf $(VENV) node_modules $(DATA_DIR) .pytest_cache

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IContractRegistry} from "../interfaces/IContractRegistry.sol";
+import {IMilestoneVerifier} from "../interfaces/IMilestoneVerifier.sol";
+import {IPaymentEscrow} from "../interfaces/IPaymentEscrow.sol";
+import {InspectorMask} from "../libraries/InspectorMask.sol";
+
+/// @title MilestoneVerifier
+/// @notice The acceptance of delivered work: evidence in, k-of-n inspector approvals, payment credited.
+/// Evidence and reports are hashes of documents kept off chain.
+contract MilestoneVerifier is IMilestoneVerifier {
+    using InspectorMask for uint16;
+
+    IContractRegistry public immutable registry;
+
+    mapping(bytes32 id => Milestone[]) private _milestones;
+    mapping(bytes32 id => address[]) private _inspectors;
+
+    constructor(IContractRegistry registry_) {
+        registry = registry_;
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function registerMilestones(bytes32 id, address[] calldata inspectors, IContractRegistry.MilestoneInput[] calldata milestones)
+        external
+    {
+        if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
+        _inspectors[id] = inspectors;
+        emit InspectorsAssigned(id, inspectors);
+        Milestone[] storage list = _milestones[id];
+        for (uint256 i; i < milestones.length; ++i) {
+            IContractRegistry.MilestoneInput calldata m = milestones[i];
+            list.push(
+                Milestone({
+                    amount: m.amount,
+                    dueDate: m.dueDate,
+                    submittedAt: 0,
+                    status: MilestoneStatus.Planned,
+                    requiredApprovals: m.requiredApprovals,
+                    round: 0,
+                    inspectorMask: m.inspectorMask,
+                    approvals: 0
+                })
+            );
+            emit MilestoneRegistered(id, i, m.amount, m.dueDate, m.requiredApprovals, m.inspectorMask);
+        }
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function submit(bytes32 id, uint256 index, bytes32 evidenceHash) external {
+        IContractRegistry.GovContract memory c = _activeContract(id);
+        if (msg.sender != c.contractor) revert IContractRegistry.NotContractor(msg.sender, id);
+        Milestone storage m = _milestone(id, index);
+        if (m.status != MilestoneStatus.Planned && m.status != MilestoneStatus.Rejected) {
+            revert WrongMilestoneStatus(id, index, m.status);
+        }
+        m.status = MilestoneStatus.Submitted;
+        m.submittedAt = uint40(block.timestamp);
+        m.approvals = 0;
+        m.round += 1;
+        emit MilestoneSubmitted(id, index, evidenceHash, m.round);
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function approve(bytes32 id, uint256 index, bytes32 reportHash) external {
+        _activeContract(id);
+        Milestone storage m = _submitted(id, index);
+        uint256 slot = _assignedSlot(id, index, m.inspectorMask);
+        if (m.approvals.contains(slot)) revert AlreadyApproved(msg.sender, id, index);
+        uint16 approvals = m.approvals.with_(slot);
+        m.approvals = approvals;
+        emit MilestoneApproved(id, index, msg.sender, reportHash);
+        if (approvals.count() < m.requiredApprovals) return;
+
+        m.status = MilestoneStatus.Paid;
+        uint96 amount = m.amount;
+        emit MilestoneVerified(id, index, amount);
+        IPaymentEscrow(registry.escrow()).release(id, index, amount);
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function reject(bytes32 id, uint256 index, bytes32 reportHash) external {
+        _activeContract(id);
+        Milestone storage m = _submitted(id, index);
+        _assignedSlot(id, index, m.inspectorMask);
+        m.status = MilestoneStatus.Rejected;
+        m.approvals = 0;
+        emit MilestoneRejected(id, index, msg.sender, reportHash);
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function getMilestone(bytes32 id, uint256 index) external view returns (Milestone memory) {
+        return _milestone(id, index);
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function milestoneCount(bytes32 id) external view returns (uint256) {
+        return _milestones[id].length;
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function inspectorsOf(bytes32 id) external view returns (address[] memory) {
+        return _inspectors[id];
+    }
+
+    function _activeContract(bytes32 id) private view returns (IContractRegistry.GovContract memory c) {
+        c = registry.getContract(id);
+        if (c.status != IContractRegistry.Status.Active) {
+            revert IContractRegistry.WrongContractStatus(id, c.status, IContractRegistry.Status.Active);
+        }
+    }
+
+    function _milestone(bytes32 id, uint256 index) private view returns (Milestone storage) {
+        Milestone[] storage list = _milestones[id];
+        if (index >= list.length) revert UnknownMilestone(id, index);
+        return list[index];
+    }
+
+    function _submitted(bytes32 id, uint256 index) private view returns (Milestone storage m) {
+        m = _milestone(id, index);
+        if (m.status != MilestoneStatus.Submitted) revert WrongMilestoneStatus(id, index, m.status);
+    }
+
+    /// @dev The caller's position among the contract's inspectors, if it is assigned to this milestone
+    /// and still certified (a revoked inspector loses every assignment at once).
+    function _assignedSlot(bytes32 id, uint256 index, uint16 mask) private view returns (uint256) {
+        address[] storage inspectors = _inspectors[id];
+        for (uint256 i; i < inspectors.length; ++i) {
+            if (inspectors[i] == msg.sender && mask.contains(i) && registry.isInspector(msg.sender)) return i;
+        }
+        revert NotAssignedInspector(msg.sender, id, index);
+    }
+}

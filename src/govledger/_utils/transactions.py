@@ -1,0 +1,66 @@
+"""Sign locally, send raw, wait for the receipt: the same path on the embedded chain and over RPC."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from ..errors import ContractError, Describer, GovLedgerError
+from ..types import Receipt
+from .reverts import RevertDecoder, revert_data
+
+
+class TransactionSender:
+    """Sends contract calls as locally signed transactions and turns reverts into SDK exceptions."""
+
+    def __init__(self, w3: Web3, decoder: RevertDecoder, describer: Describer | None = None,
+                 gas_price: int | None = None) -> None:
+        self.w3 = w3
+        self.decoder = decoder
+        self.describer = describer
+        self.chain_id = w3.eth.chain_id
+        # A fixed gas price (e.g. 0 on a permissioned network); None lets web3 price EIP-1559 fees.
+        self.gas_price = gas_price
+
+    def send(self, sender: LocalAccount, call: Any, *, gas: int | None = None) -> Receipt:
+        """Send contract function `call` (or a constructor) signed by `sender`; the receipt when mined."""
+        params: dict[str, Any] = {
+            "from": sender.address,
+            "chainId": self.chain_id,
+            "nonce": self.w3.eth.get_transaction_count(sender.address, "pending"),
+        }
+        if self.gas_price is not None:
+            params["gasPrice"] = self.gas_price
+        if gas is not None:
+            params["gas"] = gas
+        # Building estimates gas by executing the call: a revert surfaces here, before anything is sent.
+        tx = self.guard(lambda: call.build_transaction(params))
+        signed = sender.sign_transaction(tx)
+        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
+        if receipt["status"] != 1:
+            # Replay at the parent block to learn why it failed (state moved between estimate and mining).
+            self.guard(lambda: self.w3.eth.call(tx, receipt["blockNumber"] - 1))
+            raise GovLedgerError(f"transaction {tx_hash.hex()} failed on chain")
+        return Receipt(
+            tx_hash="0x" + bytes(tx_hash).hex(),
+            block_number=receipt["blockNumber"],
+            gas_used=receipt["gasUsed"],
+            contract_address=receipt.get("contractAddress"),
+        )
+
+    def guard(self, action: Callable[[], Any]) -> Any:
+        """Run `action`, re-raising a revert as the SDK exception of its custom error."""
+        try:
+            return action()
+        except ContractError:
+            raise
+        except Exception as exc:  # web3 and eth-tester raise unrelated types for reverts
+            data = revert_data(exc)
+            if data is None:
+                raise
+            raise self.decoder.decode(data, self.describer) from None
+

@@ -1,0 +1,194 @@
+"""An eth-tester backend whose py-evm chain lives in a ``SQLiteDB`` and survives restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eth.abc import BlockAPI, BlockHeaderAPI, SignedTransactionAPI
+from eth.chains.base import MiningChain
+from eth.db.atomic import AtomicDB
+from eth.db.chain import ChainDB
+from eth.exceptions import CanonicalHeadNotFound
+from eth.exceptions import HeaderNotFound as EVMHeaderNotFound
+from eth.exceptions import TransactionNotFound as EVMTransactionNotFound
+from eth.vm.forks import PragueVM
+from eth_tester.backends.pyevm.main import ZERO_ADDRESS, PyEVMBackend
+from eth_tester.backends.pyevm.serializers import (
+    serialize_transaction,
+    serialize_transaction_receipt,
+)
+from eth_tester.exceptions import TransactionNotFound
+from eth_utils import encode_hex, to_canonical_address
+
+from .errors import ChainError
+from .sqlite_db import SQLiteDB
+
+PREFUND_WEI = 10**24
+# Stored at genesis; a chain on disk is always reopened with the fork it was created with.
+FORK = "prague"
+
+
+class EmbeddedPosChain(MiningChain):
+    """The chain eth-tester builds by default (post-merge Prague from genesis, constant gas limit).
+
+    Declared here rather than taken from eth-tester so that the fork is pinned: a newer eth-tester
+    defaulting to a later fork must not reinterpret blocks already on disk.
+    """
+
+    vm_configuration = ((0, PragueVM),)
+    chain_id = 1337
+
+    def create_header_from_parent(
+        self, parent_header: BlockHeaderAPI, **header_params: Any
+    ) -> BlockHeaderAPI:
+        return super().create_header_from_parent(
+            parent_header, **{**header_params, "gas_limit": parent_header.gas_limit}
+        )
+
+    def get_transaction_builder(self) -> Any:  # used by PyEVMBackend to build transactions
+        return self.get_vm().get_transaction_builder()
+
+
+def open_or_create_chain(db: SQLiteDB, chain_id: int, prefund: Sequence[str]) -> MiningChain:
+    """Open the canonical head stored in ``db``, or write a genesis block if there is none."""
+    chain_class = EmbeddedPosChain.configure(chain_id=chain_id)
+    base_db = AtomicDB(db)
+    try:
+        ChainDB(base_db).get_canonical_head()
+    except CanonicalHeadNotFound:
+        genesis_state = {
+            to_canonical_address(address): {
+                "balance": PREFUND_WEI,
+                "nonce": 0,
+                "code": b"",
+                "storage": {},
+            }
+            for address in prefund
+        }
+        chain = chain_class.from_genesis(
+            base_db, PyEVMBackend.generate_genesis_params(), genesis_state
+        )
+        db.set_meta("chain_id", str(chain_id))
+        db.set_meta("fork", FORK)
+        db.commit()
+        return chain
+    stored = (db.get_meta("chain_id"), db.get_meta("fork"))
+    if stored != (str(chain_id), FORK):
+        raise ChainError(
+            f"stored chain has chain id {stored[0]} and fork {stored[1]}, "
+            f"asked for chain id {chain_id} and fork {FORK}"
+        )
+    return chain_class(base_db)
+
+
+class PersistentPyEVMBackend(PyEVMBackend):
+    """``PyEVMBackend`` over a chain opened from ``SQLiteDB``; commits once per mined block."""
+
+    def __init__(self, db: SQLiteDB, chain: MiningChain) -> None:
+        # PyEVMBackend.__init__ always builds a fresh in-memory genesis, so it is not called; these
+        # two attributes are all its methods use. No keys: every transaction arrives signed.
+        self.account_keys: tuple[Any, ...] = ()
+        self.chain = chain
+        self._db = db
+
+    def reset_to_genesis(self, *args: Any, **kwargs: Any) -> None:
+        raise ChainError("a persistent chain cannot be reset; open a new data directory instead")
+
+    # --- writes: durable before they are acknowledged -------------------------------------------
+
+    @contextmanager
+    def _durable(self) -> Iterator[None]:
+        try:
+            yield
+            self._db.commit()
+        except BaseException:
+            self._db.rollback()
+            # The in-memory pending header may refer to rolled-back state: restart from disk.
+            self.chain = type(self.chain)(self.chain.chaindb.db)
+            raise
+
+    def mine_blocks(self, num_blocks: int = 1, coinbase: bytes = ZERO_ADDRESS) -> tuple[bytes, ...]:
+        # eth-tester mines after every transaction and returns only then, so each receipt handed
+        # to a client belongs to a committed block.
+        mined: list[bytes] = []
+        for _ in range(num_blocks):
+            with self._durable():
+                mined.extend(super().mine_blocks(1, coinbase))
+        return tuple(mined)
+
+    def revert_to_snapshot(self, snapshot: bytes) -> None:
+        old_head = self.chain.get_canonical_head()
+        with self._durable():
+            super().revert_to_snapshot(snapshot)
+            self._reindex_transactions(old_head, self.chain.get_canonical_head())
+
+    def apply_withdrawals(self, withdrawals_list: list[dict[str, int | str]]) -> None:
+        with self._durable():
+            super().apply_withdrawals(withdrawals_list)
+
+    def _reindex_transactions(self, old_head: BlockHeaderAPI, new_head: BlockHeaderAPI) -> None:
+        """Make the tx-hash index follow a head moved by ``revert_to_snapshot``.
+
+        PyEVMBackend moves the head with a header-level call that leaves py-evm's tx-hash index
+        as it was; left alone, a reverted hash would resolve to whichever transaction is later
+        mined at its old position.
+        """
+        chaindb = self.chain.chaindb
+        old, new = old_head, new_head
+        while old.hash != new.hash:  # walk both heads back to their common ancestor
+            if old.block_number >= new.block_number:
+                for tx_hash in chaindb.get_block_transaction_hashes(old):
+                    chaindb._remove_transaction_from_canonical_chain(chaindb.db, tx_hash)
+                old = chaindb.get_block_header_by_hash(old.parent_hash)
+            else:
+                for index, tx_hash in enumerate(chaindb.get_block_transaction_hashes(new)):
+                    chaindb._add_transaction_to_canonical_chain(chaindb.db, tx_hash, new, index)
+                new = chaindb.get_block_header_by_hash(new.parent_hash)
+
+    # --- lookups through py-evm's tx-hash index instead of a backwards block scan ----------------
+
+    def _find_transaction(
+        self, transaction_hash: bytes
+    ) -> tuple[BlockAPI, SignedTransactionAPI, int]:
+        found = self._find_mined_transaction(transaction_hash)
+        if found is not None:
+            return found
+        pending = self.chain.get_block()
+        for index, transaction in enumerate(pending.transactions):
+            if transaction.hash == transaction_hash:
+                return pending, transaction, index
+        raise TransactionNotFound(
+            f"No transaction found for transaction hash: {encode_hex(transaction_hash)}"
+        )
+
+    def _find_mined_transaction(
+        self, transaction_hash: bytes
+    ) -> tuple[BlockAPI, SignedTransactionAPI, int] | None:
+        # py-evm writes hash -> (block number, index) for canonical blocks in the same batch as
+        # the block itself, so the index is as durable and as consistent as the chain.
+        try:
+            number, index = self.chain.chaindb.get_transaction_index(transaction_hash)
+            block = self.chain.get_canonical_block_by_number(number)
+        except (EVMTransactionNotFound, EVMHeaderNotFound):
+            return None
+        transactions = block.transactions
+        # Guards against a stale entry: reverting to a snapshot that is not an ancestor of the head
+        # leaves py-evm's number -> block mapping partly on the old branch.
+        if index < len(transactions) and transactions[index].hash == transaction_hash:
+            return block, transactions[index], index
+        return None
+
+    def get_transaction_by_hash(self, transaction_hash: bytes) -> dict[str, Any]:
+        block, transaction, index = self._find_transaction(transaction_hash)
+        is_pending = block.number == self.chain.get_block().number
+        return serialize_transaction(block, transaction, index, is_pending)
+
+    def get_transaction_receipt(self, transaction_hash: bytes) -> dict[str, Any]:
+        block, transaction, index = self._find_transaction(transaction_hash)
+        is_pending = block.number == self.chain.get_block().number
+        receipts = block.get_receipts(self.chain.chaindb)
+        return serialize_transaction_receipt(
+            block, receipts, transaction, index, is_pending, self.chain.get_vm()
+        )

@@ -1,0 +1,86 @@
+"""A py-evm key-value database stored in one SQLite file.
+
+Writes accumulate in one open SQLite transaction until ``commit()``; the backend commits once per
+mined block, so a block's state, body, receipts and canonical-head pointer become durable together
+or not at all (a crash before the commit rolls all of them back).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from eth.db.backends.base import BaseDB
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+class SQLiteDB(BaseDB):
+    """Key-value store for py-evm; ``path=None`` keeps it in memory."""
+
+    def __init__(self, path: Path | None) -> None:
+        # isolation_level=None: transactions are begun and committed only where this class says.
+        self._conn = sqlite3.connect(
+            ":memory:" if path is None else str(path),
+            isolation_level=None,
+            check_same_thread=False,  # callers serialise access (see EmbeddedChain)
+        )
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed block survives power loss as well as a killed process.
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("BEGIN IMMEDIATE")
+        for statement in _SCHEMA:
+            self._conn.execute(statement)
+        self._conn.execute("COMMIT")
+
+    # --- BaseDB ---------------------------------------------------------------------------------
+
+    def __getitem__(self, key: bytes) -> bytes:
+        row = self._conn.execute("SELECT v FROM kv WHERE k = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return bytes(row[0])
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self._begin()
+        self._conn.execute("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", (key, value))
+
+    def __delitem__(self, key: bytes) -> None:
+        self._begin()
+        if self._conn.execute("DELETE FROM kv WHERE k = ?", (key,)).rowcount == 0:
+            raise KeyError(key)
+
+    def _exists(self, key: bytes) -> bool:
+        return self._conn.execute("SELECT 1 FROM kv WHERE k = ?", (key,)).fetchone() is not None
+
+    # --- metadata (written in the same transaction as the data it describes) ---------------------
+
+    def get_meta(self, name: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, name: str, value: str) -> None:
+        self._begin()
+        self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
+
+    # --- transaction control -------------------------------------------------------------------
+
+    def commit(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Drop uncommitted writes (they belong to no acknowledged block) and close the file."""
+        self.rollback()
+        self._conn.close()
+
+    def _begin(self) -> None:
+        if not self._conn.in_transaction:
+            self._conn.execute("BEGIN IMMEDIATE")

@@ -1,0 +1,117 @@
+"""`govledger contract`: register, accept, show and list government contracts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from ..errors import GovLedgerValueError
+from ..ledger import Ledger
+from ..money import format_rupiah, parse_rupiah
+from ..types import Category, ContractSpec, GovContract, MilestoneSpec, Sen
+from ._context import AppContext, address_of, document_hash, emit, json_option, pass_app, rupiah, signer, signer_options
+
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group()
+def contract() -> None:
+    """Register, accept, show and list contracts."""
+
+
+def _milestone(text: str) -> MilestoneSpec:
+    """AMOUNT@DUE@K@INSPECTOR[,INSPECTOR...], e.g. 400000000@2026-06-30@2@inspector1,inspector2,inspector3."""
+    parts = text.split("@")
+    if len(parts) != 4:
+        raise GovLedgerValueError(f"--milestone {text!r}: expected AMOUNT@DUE@APPROVALS@INSPECTOR,INSPECTOR...")
+    amount, due, k, inspectors = parts
+    try:
+        due_date = date.fromisoformat(due)
+        approvals = int(k)
+    except ValueError as exc:
+        raise GovLedgerValueError(f"--milestone {text!r}: {exc}") from None
+    return MilestoneSpec(amount=parse_rupiah(amount), due=due_date, required_approvals=approvals,
+                         inspectors=tuple(address_of(i) for i in inspectors.split(",") if i))
+
+
+@contract.command()
+@click.option("--ocid", required=True, help="OCDS open contracting id; the contract's key on chain.")
+@click.option("--agency", required=True, help="Code of the agency (K/L/PD) that owns the contract.")
+@click.option("--contractor", required=True, help="Contractor: demo account name or 0x address.")
+@click.option("--category", required=True, type=click.Choice([c.name.lower() for c in Category]))
+@click.option("--value", required=True, callback=rupiah, help="Contract value in Rupiah.")
+@click.option("--start", required=True, type=_DAY)
+@click.option("--end", required=True, type=_DAY)
+@click.option("--milestone", "milestones", multiple=True, required=True, metavar="AMOUNT@DUE@K@INSPECTORS",
+              help="A milestone: amount in Rupiah, due date, approvals needed, comma-separated inspectors. Repeat.")
+@click.option("--document", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="The signed contract document; only its hash goes on chain.")
+@click.option("--metadata-uri", default="", help="Where the public contract record lives (e.g. its OCDS release).")
+@signer_options
+@json_option
+@pass_app
+def register(app: AppContext, ocid: str, agency: str, contractor: str, category: str, value: Sen, start: datetime,
+             end: datetime, milestones: tuple[str, ...], document: Path | None, metadata_uri: str, as_: str | None,
+             keystore: Path | None, as_json: bool) -> None:
+    """Register a contract with its milestones (an agency official signs)."""
+    spec = ContractSpec(
+        ocid=ocid, agency=agency, contractor=address_of(contractor), category=Category[category.upper()], value=value,
+        start=start.date(), end=end.date(),
+        document_hash=document_hash(document, None, "document") if document else b"\0" * 32,
+        metadata_uri=metadata_uri, milestones=tuple(_milestone(m) for m in milestones),
+    )
+    cid = app.ledger.register(signer(as_, keystore), spec)
+    emit(as_json, {"ocid": ocid, "id": cid, "status": "pending"},
+         lambda: f"registered {ocid} (id 0x{cid.hex()}): pending until the contractor accepts")
+
+
+@contract.command()
+@click.argument("ocid")
+@signer_options
+@json_option
+@pass_app
+def accept(app: AppContext, ocid: str, as_: str | None, keystore: Path | None, as_json: bool) -> None:
+    """Accept a contract (the contractor signs); it becomes active."""
+    receipt = app.ledger.accept(signer(as_, keystore), ocid)
+    emit(as_json, receipt, lambda: f"accepted {ocid}: active (tx {receipt.tx_hash}, block {receipt.block_number})")
+
+
+@contract.command()
+@click.argument("ocid")
+@json_option
+@pass_app
+def show(app: AppContext, ocid: str, as_json: bool) -> None:
+    """Show a contract, its escrow and its milestones."""
+    ledger = app.ledger
+    c = ledger.contract(ocid)
+    account = ledger.escrow_account(ocid)
+    milestones = ledger.milestones(ocid)
+    emit(as_json, {"contract": c, "escrow": account, "milestones": milestones},
+         lambda: _describe(ledger, c) + "\n" + _describe_escrow(account) + "\n" + "\n".join(
+             f"  milestone {m.index}: {format_rupiah(m.amount)} due {m.due} {m.status.name.lower()}"
+             f" ({len(m.approved_by)}/{m.required_approvals} approvals of {len(m.inspectors)})" for m in milestones))
+
+
+@contract.command(name="list")
+@json_option
+@pass_app
+def list_(app: AppContext, as_json: bool) -> None:
+    """List every registered contract."""
+    ledger = app.ledger
+    contracts = ledger.contracts()
+    emit(as_json, contracts, lambda: "\n".join(
+        f"{c.ocid:32} {c.agency:24} {c.category.name.lower():10} {c.status.name.lower():10} {format_rupiah(c.value):>22}"
+        for c in contracts) or "no contracts registered")
+
+
+def _describe(ledger: Ledger, c: GovContract) -> str:
+    return (f"{c.ocid}  [{c.status.name.lower()}{', disputed' if c.disputed else ''}]\n"
+            f"  agency {c.agency}, contractor {ledger.label(c.contractor)}, {c.category.name.lower()}\n"
+            f"  value {format_rupiah(c.value)} (original {format_rupiah(c.original_value)}), {c.start} to {c.end}")
+
+
+def _describe_escrow(a: object) -> str:
+    return (f"  escrow: funded {format_rupiah(a.funded)}, held {format_rupiah(a.held)}, "  # type: ignore[attr-defined]
+            f"withdrawable {format_rupiah(a.withdrawable)}, withdrawn {format_rupiah(a.withdrawn)}")  # type: ignore[attr-defined]

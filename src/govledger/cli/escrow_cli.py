@@ -1,0 +1,63 @@
+"""`govledger escrow`: fund a contract, withdraw payments, see balances."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from eth_utils import is_address
+
+from ..accounts import DEMO_ROLES
+from ..money import format_rupiah
+from ..types import EscrowAccount, Sen
+from ._context import AppContext, address_of, emit, json_option, pass_app, rupiah, signer, signer_options
+
+
+@click.group()
+def escrow() -> None:
+    """Fund escrow, withdraw payments, show balances."""
+
+
+@escrow.command()
+@click.argument("ocid")
+@click.argument("amount", callback=rupiah)
+@signer_options
+@json_option
+@pass_app
+def fund(app: AppContext, ocid: str, amount: Sen, as_: str | None, keystore: Path | None, as_json: bool) -> None:
+    """Move AMOUNT Rupiah of the official's budget into the contract's escrow."""
+    receipt = app.ledger.fund(signer(as_, keystore), ocid, amount)
+    emit(as_json, receipt, lambda: f"funded {ocid} with {format_rupiah(amount)} (tx {receipt.tx_hash})")
+
+
+@escrow.command()
+@click.argument("ocid")
+@signer_options
+@json_option
+@pass_app
+def withdraw(app: AppContext, ocid: str, as_: str | None, keystore: Path | None, as_json: bool) -> None:
+    """Withdraw everything credited to the contractor on the contract."""
+    ledger = app.ledger
+    before = ledger.escrow_account(ocid).withdrawable
+    receipt = ledger.withdraw(signer(as_, keystore), ocid)
+    emit(as_json, {"amount": before, "receipt": receipt},
+         lambda: f"withdrew {format_rupiah(before)} from {ocid} (tx {receipt.tx_hash})")
+
+
+@escrow.command()
+@click.argument("target")
+@json_option
+@pass_app
+def balance(app: AppContext, target: str, as_json: bool) -> None:
+    """TARGET is a contract's ocid (its escrow account) or an account (its token balance)."""
+    ledger = app.ledger
+    if target in DEMO_ROLES or is_address(target):
+        address = address_of(target)
+        amount = ledger.balance(address)
+        emit(as_json, {"account": address, "balance": amount},
+             lambda: f"{ledger.label(address)} holds {format_rupiah(amount)}")
+        return
+    account: EscrowAccount = ledger.escrow_account(target)
+    emit(as_json, account, lambda: (
+        f"{target}: funded {format_rupiah(account.funded)}, held {format_rupiah(account.held)}, "
+        f"withdrawable {format_rupiah(account.withdrawable)}, withdrawn {format_rupiah(account.withdrawn)}"))

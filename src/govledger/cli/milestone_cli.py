@@ -1,0 +1,76 @@
+"""`govledger milestone`: submit evidence, approve or reject, list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..money import format_rupiah
+from ._context import AppContext, document_hash, emit, json_option, pass_app, signer, signer_options
+
+_FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
+
+
+@click.group()
+def milestone() -> None:
+    """Submit, approve, reject and list milestones."""
+
+
+@milestone.command()
+@click.argument("ocid")
+@click.argument("index", type=int)
+@click.option("--evidence", type=_FILE, help="Evidence document (e.g. the progress report); only its hash goes on chain.")
+@click.option("--evidence-hash", help="The evidence's 32-byte hash as hex, instead of --evidence.")
+@signer_options
+@json_option
+@pass_app
+def submit(app: AppContext, ocid: str, index: int, evidence: Path | None, evidence_hash: str | None,
+           as_: str | None, keystore: Path | None, as_json: bool) -> None:
+    """Submit milestone INDEX's evidence (the contractor signs)."""
+    digest = document_hash(evidence, evidence_hash, "evidence")
+    receipt = app.ledger.submit(signer(as_, keystore), ocid, index, digest)
+    emit(as_json, receipt, lambda: f"submitted milestone {index} of {ocid} with evidence 0x{digest.hex()}")
+
+
+def _attest(approve: bool):  # type: ignore[no-untyped-def]
+    verb = "approve" if approve else "reject"
+
+    @click.argument("ocid")
+    @click.argument("index", type=int)
+    @click.option("--report", type=_FILE, help="Inspection report; only its hash goes on chain.")
+    @click.option("--report-hash", help="The report's 32-byte hash as hex, instead of --report.")
+    @signer_options
+    @json_option
+    @pass_app
+    def attest(app: AppContext, ocid: str, index: int, report: Path | None, report_hash: str | None,
+               as_: str | None, keystore: Path | None, as_json: bool) -> None:
+        ledger = app.ledger
+        digest = document_hash(report, report_hash, "report")
+        action = ledger.approve if approve else ledger.reject
+        receipt = action(signer(as_, keystore), ocid, index, digest)
+        m = ledger.milestones(ocid)[index]
+        emit(as_json, {"receipt": receipt, "milestone": m}, lambda: (
+            f"{verb}d milestone {index} of {ocid}: now {m.status.name.lower()}"
+            f" ({len(m.approved_by)}/{m.required_approvals} approvals)"))
+
+    attest.__doc__ = f"{verb.capitalize()} submitted milestone INDEX (an assigned inspector signs)."
+    return milestone.command(name=verb)(attest)
+
+
+approve = _attest(approve=True)
+reject = _attest(approve=False)
+
+
+@milestone.command(name="list")
+@click.argument("ocid")
+@json_option
+@pass_app
+def list_(app: AppContext, ocid: str, as_json: bool) -> None:
+    """List a contract's milestones."""
+    ledger = app.ledger
+    milestones = ledger.milestones(ocid)
+    emit(as_json, milestones, lambda: "\n".join(
+        f"{m.index}: {format_rupiah(m.amount):>22} due {m.due}  {m.status.name.lower():10}"
+        f" approvals {len(m.approved_by)}/{m.required_approvals}"
+        f"  inspectors {', '.join(ledger.label(i) for i in m.inspectors)}" for m in milestones))

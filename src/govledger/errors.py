@@ -1,0 +1,247 @@
+"""Exceptions of govledger: one root, and one class per Solidity custom error.
+
+A revert is decoded into the class named like the Solidity error, with its arguments by name and a
+sentence a person understands, e.g. ``0x1234…abcd is not an assigned inspector of milestone 0 of
+contract ocds-demo-001``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Protocol
+
+from .roles import ROLE_NAMES, agency_code
+
+
+class Describer(Protocol):
+    """Turns raw revert arguments into names people know (ocids, account labels)."""
+
+    def contract(self, contract_id: bytes) -> str: ...
+    def account(self, address: str) -> str: ...
+    def agency(self, agency: bytes) -> str: ...
+    def role(self, role: bytes) -> str: ...
+
+
+class PlainDescriber:
+    """Describes values without any knowledge of the ledger."""
+
+    def contract(self, contract_id: bytes) -> str:
+        return "0x" + contract_id.hex()
+
+    def account(self, address: str) -> str:
+        return address
+
+    def agency(self, agency: bytes) -> str:
+        return agency_code(agency)
+
+    def role(self, role: bytes) -> str:
+        return ROLE_NAMES.get(role, "0x" + role.hex())
+
+
+class GovLedgerError(Exception):
+    """Root of every error govledger raises."""
+
+
+class GovLedgerValueError(GovLedgerError, ValueError):
+    """Bad input, refused before anything was sent to the chain."""
+
+
+class NotFoundError(GovLedgerError, LookupError):
+    """A deployment, account or record that does not exist."""
+
+
+class ContractError(GovLedgerError):
+    """A transaction or call reverted on chain. Subclasses are named like the Solidity errors."""
+
+    template: ClassVar[str] = "the ledger refused the call"
+    registry: ClassVar[dict[str, type[ContractError]]] = {}
+    # Enum arguments shown by label: argument name -> labels by value.
+    labels: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        ContractError.registry[cls.__name__] = cls
+
+    def __init__(self, arguments: dict[str, Any], describer: Describer | None = None) -> None:
+        self.arguments = arguments
+        self.message = self._format(describer or PlainDescriber())
+        super().__init__(self.message)
+
+    def _format(self, d: Describer) -> str:
+        shown = {}
+        for name, value in self.arguments.items():
+            if name in self.labels and 0 <= value < len(self.labels[name]):
+                shown[name] = self.labels[name][value]
+            elif name in _DESCRIBED_AS:
+                shown[name] = getattr(d, _DESCRIBED_AS[name])(value)
+            else:
+                shown[name] = value
+        return self.template.format(**shown)
+
+
+class UnknownContractError(ContractError):
+    """A revert whose selector matches no error known to the SDK (e.g. a newer contract version)."""
+
+    def __init__(self, selector: str, data: bytes) -> None:
+        self.arguments = {"selector": selector, "data": data}
+        self.message = f"the ledger refused the call with an unknown error {selector}"
+        GovLedgerError.__init__(self, self.message)
+
+
+class Reverted(ContractError):
+    """A revert with a plain reason string."""
+
+    template = "the ledger refused the call: {reason}"
+
+
+class Panic(ContractError):
+    """A Solidity panic (failed assertion, overflow): a bug, never an expected refusal."""
+
+    template = "the ledger's contract panicked (code {code:#x})"
+
+
+CONTRACT_STATUS = ("pending", "active", "completed", "terminated")
+MILESTONE_STATUS = ("planned", "submitted", "rejected", "paid")
+
+# Argument names shared by the Solidity errors -> the Describer method that shows them.
+_DESCRIBED_AS = {
+    "id": "contract",
+    "account": "account",
+    "caller": "account",
+    "inspector": "account",
+    "signer": "account",
+    "contractor": "account",
+    "spender": "account",
+    "sender": "account",
+    "receiver": "account",
+    "agency": "agency",
+    "neededRole": "role",
+}
+
+
+# --- ContractRegistry ---------------------------------------------------------------------------
+
+class UnknownContract(ContractError):
+    template = "no contract {id} is registered"
+
+class ContractAlreadyRegistered(ContractError):
+    template = "contract {id} is already registered"
+
+class AgencyNotEnabled(ContractError):
+    template = "agency {agency} is not enabled for registration (rollout allowlist)"
+
+class NotAgencyOfficial(ContractError):
+    template = "{account} is not an official of agency {agency}"
+
+class NotContractor(ContractError):
+    template = "{account} is not the contractor of contract {id}"
+
+class WrongContractStatus(ContractError):
+    template = "contract {id} is {current}, but this needs it {required}"
+    labels = {"current": CONTRACT_STATUS, "required": CONTRACT_STATUS}
+
+class InvalidContractor(ContractError):
+    template = "{account} cannot be the contractor (zero address or the registering official)"
+
+class ZeroValue(ContractError):
+    template = "the contract value must be above zero"
+
+class InvalidPeriod(ContractError):
+    template = "the contract period must end after it starts (start {startDate}, end {endDate})"
+
+class InvalidMilestoneCount(ContractError):
+    template = "a contract needs 1 to {max} milestones, {count} given"
+
+class InvalidInspectorCount(ContractError):
+    template = "a contract needs 1 to {max} inspectors, {count} given"
+
+class NotCertifiedInspector(ContractError):
+    template = "{account} is not a certified inspector"
+
+class InspectorNotIndependent(ContractError):
+    template = "{account} cannot inspect this contract (listed twice, or a party to it)"
+
+class InvalidMilestone(ContractError):
+    template = (
+        "milestone {index} is invalid: amount {amount}, {requiredApprovals} approvals required "
+        "of inspector set {inspectorMask:#06b}"
+    )
+
+class MilestonesExceedValue(ContractError):
+    template = "the milestones add up to {total}, above the contract value {value}"
+
+class AcceptanceExpired(ContractError):
+    template = "the signed acceptance expired at {deadline}"
+
+class InvalidAcceptanceSignature(ContractError):
+    template = "the acceptance was signed by {signer}, not by the contractor {contractor}"
+
+class ModulesAlreadySet(ContractError):
+    template = "the ledger's modules are already wired"
+
+class ModulesNotSet(ContractError):
+    template = "the ledger's modules are not wired yet"
+
+
+# --- MilestoneVerifier --------------------------------------------------------------------------
+
+class OnlyRegistry(ContractError):
+    template = "only the contract registry may do this, not {caller}"
+
+class UnknownMilestone(ContractError):
+    template = "contract {id} has no milestone {index}"
+
+class WrongMilestoneStatus(ContractError):
+    template = "milestone {index} of contract {id} is {current}, which does not allow this"
+    labels = {"current": MILESTONE_STATUS}
+
+class NotAssignedInspector(ContractError):
+    template = "{account} is not an assigned inspector of milestone {index} of contract {id}"
+
+class AlreadyApproved(ContractError):
+    template = "{inspector} already approved milestone {index} of contract {id}"
+
+
+# --- PaymentEscrow ------------------------------------------------------------------------------
+
+class OnlyVerifier(ContractError):
+    template = "only the milestone verifier may release payments, not {caller}"
+
+class ZeroAmount(ContractError):
+    template = "the amount must be above zero"
+
+class FundingExceedsValue(ContractError):
+    template = "funding contract {id} to {funded} would exceed its value {value}"
+
+class InsufficientEscrow(ContractError):
+    template = "contract {id} holds {held} in escrow, less than the {required} to pay: fund it first"
+
+class NothingToWithdraw(ContractError):
+    template = "{account} has nothing to withdraw from contract {id}"
+
+class ContractNotFundable(ContractError):
+    template = "contract {id} is closed and cannot take funds"
+
+
+# --- OpenZeppelin -------------------------------------------------------------------------------
+
+class AccessControlUnauthorizedAccount(ContractError):
+    template = "{account} lacks the role {neededRole} needed for this"
+
+class AccessControlBadConfirmation(ContractError):
+    template = "a role can only be renounced by its holder"
+
+class ERC20InsufficientBalance(ContractError):
+    template = "{sender} holds {balance}, less than the {needed} needed"
+
+class ERC20InsufficientAllowance(ContractError):
+    template = "{spender} may spend {allowance}, less than the {needed} needed: approve first"
+
+class ERC20InvalidReceiver(ContractError):
+    template = "tokens cannot be sent to {receiver}"
+
+class ReentrancyGuardReentrantCall(ContractError):
+    template = "re-entrant call refused"
+
+class SafeERC20FailedOperation(ContractError):
+    template = "the settlement token {token} refused the transfer"
+

@@ -1,0 +1,295 @@
+"""The Ledger: the one object that talks to the chain. The CLI, scripts and web app are shells around it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from eth_utils import to_checksum_address
+from web3 import Web3
+
+from ._utils.reverts import RevertDecoder
+from ._utils.transactions import TransactionSender
+from .accounts import demo_accounts
+from .deployment import Deployment, deploy
+from .errors import GovLedgerValueError, NotFoundError, PlainDescriber
+from .roles import INSPECTOR_ROLE, agency_code, agency_id, official_role
+from .types import (
+    Address, Category, ContractId, ContractSpec, ContractStatus, EscrowAccount, GovContract, Milestone,
+    MilestoneStatus, Receipt, Sen, contract_id,
+)
+
+DEFAULT_DATA_DIR = Path(".govledger")
+MANIFEST_NAME = "deployment.json"
+
+
+def _timestamp(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+
+
+def _day(timestamp: int) -> date:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).date()
+
+
+class Ledger:
+    """Registers government contracts, escrows their funds and verifies their milestones on chain.
+
+    Open one with :meth:`open` (embedded chain in a data directory, or an RPC URL), deploy the suite
+    once with :meth:`deploy`, then call the actions; each returns when its transaction is mined.
+    """
+
+    def __init__(self, w3: Web3, deployment: Deployment | None = None, *, manifest_path: Path | None = None,
+                 gas_price: int | None = None, on_close: Callable[[], None] | None = None) -> None:
+        self.w3 = w3
+        self.manifest_path = manifest_path
+        self._on_close = on_close
+        self._ocids: dict[bytes, str] = {}
+        self._labels = {a.address: name for name, a in demo_accounts().items()}
+        self._describer = _LedgerDescriber(self)
+        self._gas_price = gas_price
+        self.deployment: Deployment | None = None
+        self.token = self.registry = self.verifier = self.escrow = _NotDeployed()
+        self._sender = TransactionSender(w3, RevertDecoder([]), self._describer, gas_price)
+        if deployment is not None:
+            self._attach(deployment)
+
+    # --- opening and deploying ------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | str | None = DEFAULT_DATA_DIR, *, rpc_url: str | None = None,
+             manifest: Path | None = None, gas_price: int | None = None) -> Ledger:
+        """Open the embedded chain persisted in `data_dir` (None: in memory), or the node at `rpc_url`.
+
+        The deployment manifest is read from `manifest` (default: `data_dir/deployment.json`) when it
+        exists; otherwise the ledger is open but empty until :meth:`deploy`.
+        """
+        directory = Path(data_dir) if data_dir is not None else None
+        manifest_path = manifest or (directory / MANIFEST_NAME if directory is not None else None)
+        if rpc_url is not None:
+            w3 = Web3(Web3.HTTPProvider(rpc_url))
+            if not w3.is_connected():
+                raise NotFoundError(f"no Ethereum JSON-RPC node answers at {rpc_url}")
+            on_close = None
+        else:
+            from .chain import open_embedded_chain
+
+            prefund = [a.address for a in demo_accounts().values()]
+            chain = open_embedded_chain(directory, prefund=prefund)
+            w3, on_close = chain.w3, chain.close
+            # eth-tester checks that a call's sender can afford its gas: read as a funded account.
+            w3.eth.default_account = demo_accounts()["auditor"].address
+        deployment = Deployment.load(manifest_path) if manifest_path and manifest_path.exists() else None
+        if deployment is not None and deployment.chain_id != w3.eth.chain_id:
+            raise GovLedgerValueError(
+                f"manifest {manifest_path} is for chain {deployment.chain_id}, but the node is chain {w3.eth.chain_id}"
+            )
+        return cls(w3, deployment, manifest_path=manifest_path, gas_price=gas_price, on_close=on_close)
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def deploy(self, admin: LocalAccount, treasury: Address) -> Deployment:
+        """Deploy the suite with `admin` as platform admin; saves the manifest if the ledger has a path."""
+        if self.deployment is not None:
+            raise GovLedgerValueError(f"already deployed (registry at {self.deployment.addresses['ContractRegistry']})")
+        deployment = deploy(self._sender, admin, treasury)
+        if self.manifest_path is not None:
+            deployment.save(self.manifest_path)
+        self._attach(deployment)
+        return deployment
+
+    def _attach(self, deployment: Deployment) -> None:
+        self.deployment = deployment
+        contracts = {name: self.w3.eth.contract(address=addr, abi=deployment.abis[name])
+                     for name, addr in deployment.addresses.items()}
+        self.token = contracts["SettlementToken"]
+        self.registry = contracts["ContractRegistry"]
+        self.verifier = contracts["MilestoneVerifier"]
+        self.escrow = contracts["PaymentEscrow"]
+        self._sender.decoder = RevertDecoder(deployment.abis.values())
+
+    def _send(self, sender: LocalAccount, call: Any) -> Receipt:
+        return self._sender.send(sender, call)
+
+    def _call(self, call: Any) -> Any:
+        return self._sender.guard(call.call)
+
+    # --- platform admin and treasury ------------------------------------------------------------
+
+    def enable_agency(self, admin: LocalAccount, agency: str, enabled: bool = True) -> Receipt:
+        """Put `agency` on (or off) the rollout allowlist."""
+        return self._send(admin, self.registry.functions.setAgencyEnabled(agency_id(agency), enabled))
+
+    def appoint_official(self, admin: LocalAccount, agency: str, account: Address) -> Receipt:
+        """Grant `account` the official (PPK) role of `agency`."""
+        return self._send(admin, self.registry.functions.grantRole(official_role(agency_id(agency)), account))
+
+    def certify_inspector(self, admin: LocalAccount, account: Address) -> Receipt:
+        """Grant `account` the inspector (PPHP) role."""
+        return self._send(admin, self.registry.functions.grantRole(INSPECTOR_ROLE, account))
+
+    def revoke_inspector(self, admin: LocalAccount, account: Address) -> Receipt:
+        return self._send(admin, self.registry.functions.revokeRole(INSPECTOR_ROLE, account))
+
+    def mint(self, treasury: LocalAccount, to: Address, amount: Sen) -> Receipt:
+        """The treasury allocates `amount` of settlement tokens to `to` (an agency official's account)."""
+        return self._send(treasury, self.token.functions.mint(to, amount))
+
+    # --- agency official ------------------------------------------------------------------------
+
+    def register(self, official: LocalAccount, spec: ContractSpec) -> ContractId:
+        """Register a contract with its milestones; it stays pending until the contractor accepts."""
+        inspectors: list[Address] = []
+        for m in spec.milestones:
+            inspectors += [to_checksum_address(i) for i in m.inspectors if to_checksum_address(i) not in inspectors]
+        milestones = [
+            (m.amount, _timestamp(m.due), m.required_approvals,
+             sum(1 << inspectors.index(to_checksum_address(i)) for i in m.inspectors))
+            for m in spec.milestones
+        ]
+        registration = (spec.ocid, agency_id(spec.agency), to_checksum_address(spec.contractor), int(spec.category),
+                        spec.value, _timestamp(spec.start), _timestamp(spec.end), spec.document_hash, spec.metadata_uri)
+        self._ocids[contract_id(spec.ocid)] = spec.ocid
+        self._send(official, self.registry.functions.register(registration, milestones, inspectors))
+        return contract_id(spec.ocid)
+
+    def fund(self, official: LocalAccount, ocid: str, amount: Sen) -> Receipt:
+        """Move `amount` from the official's tokens into the contract's escrow (approves, then funds)."""
+        cid = self._id(ocid)
+        self._send(official, self.token.functions.approve(self.escrow.address, amount))
+        return self._send(official, self.escrow.functions.fund(cid, amount))
+
+    # --- contractor -----------------------------------------------------------------------------
+
+    def accept(self, contractor: LocalAccount, ocid: str) -> Receipt:
+        """The contractor accepts the contract, which becomes active."""
+        return self._send(contractor, self.registry.functions.accept(self._id(ocid)))
+
+    def sign_acceptance(self, contractor: LocalAccount, ocid: str, deadline: int) -> bytes:
+        """The contractor's EIP-712 acceptance, for anyone to relay with :meth:`accept_signed`."""
+        domain = {"name": "govledger", "version": "1", "chainId": self.w3.eth.chain_id,
+                  "verifyingContract": self.registry.address}
+        types = {"Acceptance": [{"name": "contractId", "type": "bytes32"}, {"name": "documentHash", "type": "bytes32"},
+                                {"name": "deadline", "type": "uint256"}]}
+        message = {"contractId": self._id(ocid), "documentHash": self.contract(ocid).document_hash,
+                   "deadline": deadline}
+        signable = encode_typed_data(domain_data=domain, message_types=types, message_data=message)
+        return bytes(contractor.sign_message(signable).signature)
+
+    def accept_signed(self, relayer: LocalAccount, ocid: str, deadline: int, signature: bytes) -> Receipt:
+        return self._send(relayer, self.registry.functions.acceptWithSignature(self._id(ocid), deadline, signature))
+
+    def submit(self, contractor: LocalAccount, ocid: str, index: int, evidence_hash: bytes) -> Receipt:
+        """Submit the hash of milestone `index`'s evidence (documents stay off chain)."""
+        return self._send(contractor, self.verifier.functions.submit(self._id(ocid), index, _hash32(evidence_hash)))
+
+    def withdraw(self, contractor: LocalAccount, ocid: str) -> Receipt:
+        """Withdraw everything credited to the contractor on this contract."""
+        return self._send(contractor, self.escrow.functions.withdraw(self._id(ocid)))
+
+    # --- inspector ------------------------------------------------------------------------------
+
+    def approve(self, inspector: LocalAccount, ocid: str, index: int, report_hash: bytes) -> Receipt:
+        """Approve a submitted milestone; the k-th approval credits its amount to the contractor."""
+        return self._send(inspector, self.verifier.functions.approve(self._id(ocid), index, _hash32(report_hash)))
+
+    def reject(self, inspector: LocalAccount, ocid: str, index: int, report_hash: bytes) -> Receipt:
+        """Reject a submitted milestone; the contractor must resubmit."""
+        return self._send(inspector, self.verifier.functions.reject(self._id(ocid), index, _hash32(report_hash)))
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def contract(self, ocid: str) -> GovContract:
+        cid = self._id(ocid)
+        c = self._call(self.registry.functions.getContract(cid))
+        return GovContract(
+            id=cid, ocid=self._ocids.get(cid), contractor=Address(c[0]), category=Category(c[1]),
+            status=ContractStatus(c[2]), disputed=c[3], milestone_count=c[4], start=_day(c[5]), value=Sen(c[6]),
+            original_value=Sen(c[7]), end=_day(c[8]), agency=agency_code(c[9]), document_hash=bytes(c[10]),
+        )
+
+    def milestones(self, ocid: str) -> list[Milestone]:
+        cid = self._id(ocid)
+        inspectors = [Address(a) for a in self._call(self.verifier.functions.inspectorsOf(cid))]
+        count = self._call(self.verifier.functions.milestoneCount(cid))
+        result = []
+        for index in range(count):
+            amount, due, submitted_at, status, k, rnd, mask, approvals = self._call(
+                self.verifier.functions.getMilestone(cid, index))
+            result.append(Milestone(
+                index=index, amount=Sen(amount), due=_day(due), status=MilestoneStatus(status), required_approvals=k,
+                inspectors=_members(inspectors, mask), approved_by=_members(inspectors, approvals), round=rnd,
+                submitted_at=submitted_at or None,
+            ))
+        return result
+
+    def escrow_account(self, ocid: str) -> EscrowAccount:
+        funded, held, withdrawable, withdrawn = self._call(self.escrow.functions.accountOf(self._id(ocid)))
+        return EscrowAccount(Sen(funded), Sen(held), Sen(withdrawable), Sen(withdrawn))
+
+    def balance(self, account: Address) -> Sen:
+        """Settlement tokens held by `account`."""
+        return Sen(self._call(self.token.functions.balanceOf(to_checksum_address(account))))
+
+    def contracts(self) -> list[GovContract]:
+        """Every registered contract, in registration order."""
+        events = self.registry.events.ContractRegistered.get_logs(
+            from_block=self.deployment.deploy_block if self.deployment else 0)
+        for e in events:
+            self._ocids[bytes(e["args"]["id"])] = e["args"]["registration"]["ocid"]
+        return [self.contract(self._ocids[bytes(e["args"]["id"])]) for e in events]
+
+    def label(self, address: str) -> str:
+        """A person-readable name for `address`: its demo role, or a shortened address."""
+        address = to_checksum_address(address)
+        short = f"{address[:6]}…{address[-4:]}"
+        return f"{self._labels[address]} ({short})" if address in self._labels else short
+
+    def _id(self, ocid: str) -> ContractId:
+        if not ocid or not isinstance(ocid, str):
+            raise GovLedgerValueError(f"an ocid is a non-empty string, got {ocid!r}")
+        cid = contract_id(ocid)
+        self._ocids.setdefault(cid, ocid)
+        return cid
+
+
+class _NotDeployed:
+    """Stands in for the contracts until the ledger is deployed, so any use says what to do."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotFoundError("the ledger is not deployed here: run `govledger init` (or scripts/deploy.py) first")
+
+
+class _LedgerDescriber(PlainDescriber):
+    """Describes revert arguments with what the ledger knows: ocids and account labels."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def contract(self, contract_id: bytes) -> str:
+        return self._ledger._ocids.get(bytes(contract_id), super().contract(contract_id))
+
+    def account(self, address: str) -> str:
+        return self._ledger.label(address)
+
+
+def _hash32(value: bytes) -> bytes:
+    if len(value) != 32:
+        raise GovLedgerValueError(f"expected a 32-byte hash, got {len(value)} bytes")
+    return value
+
+
+def _members(inspectors: Sequence[Address], mask: int) -> tuple[Address, ...]:
+    return tuple(a for i, a in enumerate(inspectors) if mask >> i & 1)

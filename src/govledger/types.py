@@ -1,0 +1,118 @@
+"""Typed values the SDK takes and returns."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NewType
+
+from eth_utils import keccak
+
+Address = NewType("Address", str)  # checksummed 0x address
+ContractId = NewType("ContractId", bytes)  # keccak256(ocid), the on-chain key
+Sen = NewType("Sen", int)  # an amount of the settlement token: Rupiah x 100
+
+
+def contract_id(ocid: str) -> ContractId:
+    """The on-chain key of a contract: keccak256 of its OCDS open contracting id."""
+    return ContractId(keccak(text=ocid))
+
+
+class Category(enum.IntEnum):
+    """OCDS mainProcurementCategory, plus consulting."""
+
+    WORKS = 0
+    GOODS = 1
+    SERVICES = 2
+    CONSULTING = 3
+
+
+class ContractStatus(enum.IntEnum):
+    PENDING = 0
+    ACTIVE = 1
+    COMPLETED = 2
+    TERMINATED = 3
+
+
+class MilestoneStatus(enum.IntEnum):
+    PLANNED = 0
+    SUBMITTED = 1
+    REJECTED = 2
+    PAID = 3
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    """A milestone to register: its amount, due date and who verifies it (k of the listed inspectors)."""
+
+    amount: Sen
+    due: date
+    inspectors: tuple[Address, ...]
+    required_approvals: int = 1
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """The public terms of a contract to register. Personal data stays off chain: only hashes go on it."""
+
+    ocid: str
+    agency: str
+    contractor: Address
+    category: Category
+    value: Sen
+    start: date
+    end: date
+    document_hash: bytes = b"\0" * 32
+    metadata_uri: str = ""
+    milestones: tuple[MilestoneSpec, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    index: int
+    amount: Sen
+    due: date
+    status: MilestoneStatus
+    required_approvals: int
+    inspectors: tuple[Address, ...]
+    approved_by: tuple[Address, ...]
+    round: int
+    submitted_at: int | None
+
+
+@dataclass(frozen=True)
+class GovContract:
+    id: ContractId
+    ocid: str | None  # known when the SDK saw the ocid (registration, lookup by ocid)
+    agency: str
+    contractor: Address
+    category: Category
+    status: ContractStatus
+    disputed: bool
+    value: Sen
+    original_value: Sen
+    start: date
+    end: date
+    document_hash: bytes
+    milestone_count: int
+
+
+@dataclass(frozen=True)
+class EscrowAccount:
+    """Funds of one contract. Always funded = withdrawn + withdrawable + held."""
+
+    funded: Sen
+    held: Sen
+    withdrawable: Sen
+    withdrawn: Sen
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """An acknowledged transaction."""
+
+    tx_hash: str
+    block_number: int
+    gas_used: int
+    contract_address: Address | None = None  # set when the transaction deployed a contract

@@ -1,0 +1,90 @@
+"""Shared fixtures: one deployed in-memory ledger per session, rewound to a snapshot for every test.
+
+Fixtures are named by role (admin, official, contractor, inspectors), as the people who act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from eth_account.signers.local import LocalAccount
+
+from govledger.accounts import demo_accounts
+from govledger.ledger import Ledger
+from govledger.pilot import PILOT_AGENCY, setup_roles
+from govledger.types import Category, ContractSpec, MilestoneSpec, Sen
+
+ACCOUNTS = demo_accounts()
+OCID = "ocds-test01-0001"
+
+
+@pytest.fixture(scope="session")
+def _deployed() -> Iterator[Ledger]:
+    ledger = Ledger.open(None)
+    ledger.deploy(ACCOUNTS["admin"], ACCOUNTS["treasury"].address)
+    setup_roles(ledger)
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture
+def ledger(_deployed: Ledger) -> Iterator[Ledger]:
+    """A deployed ledger with the pilot agency enabled and demo roles appointed; rewound after the test."""
+    tester = _deployed.w3.provider.ethereum_tester  # type: ignore[attr-defined]
+    snapshot = tester.take_snapshot()
+    yield _deployed
+    tester.revert_to_snapshot(snapshot)
+
+
+@pytest.fixture
+def admin() -> LocalAccount:
+    return ACCOUNTS["admin"]
+
+
+@pytest.fixture
+def treasury() -> LocalAccount:
+    return ACCOUNTS["treasury"]
+
+
+@pytest.fixture
+def official() -> LocalAccount:
+    return ACCOUNTS["official"]
+
+
+@pytest.fixture
+def contractor() -> LocalAccount:
+    return ACCOUNTS["contractor"]
+
+
+@pytest.fixture
+def stranger() -> LocalAccount:
+    """An account with no role at all (the demo auditor only reads)."""
+    return ACCOUNTS["auditor"]
+
+
+@pytest.fixture
+def inspectors() -> list[LocalAccount]:
+    return [ACCOUNTS[f"inspector{i}"] for i in (1, 2, 3)]
+
+
+def make_spec(ocid: str = OCID, *, value: int = 1_000_000_00, amounts: tuple[int, ...] = (400_000_00, 600_000_00),
+              approvals: int = 2, category: Category = Category.GOODS) -> ContractSpec:
+    """A contract of the pilot agency with the demo contractor and all three demo inspectors."""
+    inspectors = tuple(ACCOUNTS[f"inspector{i}"].address for i in (1, 2, 3))
+    return ContractSpec(
+        ocid=ocid, agency=PILOT_AGENCY, contractor=ACCOUNTS["contractor"].address, category=category,
+        value=Sen(value), start=date(2026, 1, 1), end=date(2026, 12, 31), document_hash=b"\x11" * 32,
+        milestones=tuple(MilestoneSpec(Sen(a), date(2026, 6 + i, 1), inspectors, approvals) for i, a in enumerate(amounts)),
+    )
+
+
+@pytest.fixture
+def active_contract(ledger: Ledger, official: LocalAccount, contractor: LocalAccount) -> str:
+    """A registered, accepted and fully funded contract; returns its ocid."""
+    spec = make_spec()
+    ledger.register(official, spec)
+    ledger.accept(contractor, spec.ocid)
+    ledger.fund(official, spec.ocid, spec.value)
+    return spec.ocid

@@ -1,0 +1,166 @@
+"""Contract tests: every external function and every custom error, through the SDK's Ledger.
+
+Shared helpers live here (the test modules import them relatively):
+
+- :func:`refused` runs an action that must revert and checks the exception class, its decoded
+  arguments, that its message is one readable sentence naming the contract by ocid and accounts by
+  label, and that the whole observable state of the ledger is unchanged by the failed call;
+- :func:`state` is that observable state; :func:`events` decodes one event from a receipt;
+- :func:`assert_escrow_invariants` checks funded == withdrawn + withdrawable + held per contract,
+  and that the escrow's token balance is exactly what it still owes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pytest
+from eth_account.signers.local import LocalAccount
+from eth_utils import to_checksum_address
+from web3.logs import DISCARD
+
+from govledger.accounts import demo_accounts
+from govledger.errors import ContractError, UnknownContract
+from govledger.ledger import Ledger
+from govledger.pilot import PILOT_AGENCY
+from govledger.roles import DEFAULT_ADMIN_ROLE, INSPECTOR_ROLE, agency_id, official_role
+from govledger.types import Receipt, contract_id
+
+ACCOUNTS = demo_accounts()
+HASH_A = b"\xaa" * 32
+HASH_B = b"\xbb" * 32
+
+_PARTIES = ("official", "contractor", "auditor")
+_ROLES = {
+    "admin": DEFAULT_ADMIN_ROLE,
+    "inspector": INSPECTOR_ROLE,
+    "official": official_role(agency_id(PILOT_AGENCY)),
+}
+
+
+def state(ledger: Ledger, *ocids: str) -> dict[str, Any]:
+    """What a failed call could have changed: the contracts named, their milestones and escrow
+    accounts, the token balances of the parties and of the escrow, and the token supply."""
+    snapshot: dict[str, Any] = {}
+    for ocid in ocids:
+        try:
+            snapshot[f"contract {ocid}"] = ledger.contract(ocid)
+        except UnknownContract:
+            snapshot[f"contract {ocid}"] = "unknown"
+        snapshot[f"milestones {ocid}"] = ledger.milestones(ocid)
+        snapshot[f"escrow {ocid}"] = ledger.escrow_account(ocid)
+    for name in _PARTIES:
+        snapshot[f"balance {name}"] = ledger.balance(ACCOUNTS[name].address)
+    snapshot["balance escrow"] = ledger.balance(ledger.escrow.address)
+    snapshot["supply"] = ledger.token.functions.totalSupply().call()
+    return snapshot
+
+
+def roles(ledger: Ledger) -> dict[str, bool]:
+    """Who holds the admin, official and inspector roles among the demo accounts that tests use to
+    attempt role changes, and whether the pilot agency is enabled."""
+    held = {f"{role_name} {name}": ledger.registry.functions.hasRole(role, ACCOUNTS[name].address).call()
+            for name in ("admin", "official", "inspector1", "auditor") for role_name, role in _ROLES.items()}
+    held["pilot agency enabled"] = ledger.registry.functions.agencyEnabled(agency_id(PILOT_AGENCY)).call()
+    return held
+
+
+def _chain_head(ledger: Ledger) -> tuple[int, bytes]:
+    block = ledger.w3.eth.get_block("latest")
+    return block["number"], bytes(block["stateRoot"])
+
+
+def _normalised(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"0x[0-9a-fA-F]{40}", value):
+        return to_checksum_address(value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    return value
+
+
+def assert_sentence(ledger: Ledger, message: str, mentions: Iterable[str] = ()) -> None:
+    """`message` is one readable sentence: one line, no unfilled template, no raw bytes, no raw ids."""
+    assert message and message == message.strip(), message
+    assert "\n" not in message, message
+    assert not re.search(r"[{}]|b'|\\x", message), f"raw value in message: {message}"
+    # A contract id whose ocid the ledger knows must be shown by its ocid, never as 32 bytes of hex.
+    assert not re.search(r"0x[0-9a-fA-F]{64}", message) or "0x" in "".join(mentions), message
+    for text in mentions:
+        assert text in message, f"{text!r} not named in {message!r}"
+
+
+def refused(
+    ledger: Ledger,
+    error: type[ContractError],
+    action: Callable[[], Any],
+    *,
+    ocids: Iterable[str] = (),
+    arguments: Mapping[str, Any] | None = None,
+    mentions: Iterable[str] = (),
+    state_of: Callable[[], Any] | None = None,
+    sends_nothing: bool = True,
+) -> ContractError:
+    """Run `action`, which must revert with exactly `error` carrying `arguments`, and change nothing.
+
+    `mentions` are texts the message must contain (ocids, account labels); `state_of` adds state to
+    compare beyond :func:`state` (e.g. :func:`roles`). With `sends_nothing` the revert must also
+    have been caught before anything was mined (same head block, same state root); turn it off for
+    SDK actions that send a preparatory transaction first (``Ledger.fund`` approves, then funds).
+    """
+    ocids = tuple(ocids)
+    extra = state_of or (lambda: None)
+    before, before_extra, head = state(ledger, *ocids), extra(), _chain_head(ledger)
+    with pytest.raises(error) as info:
+        action()
+    exc = info.value
+    assert type(exc) is error, f"expected {error.__name__}, got {type(exc).__name__}: {exc}"
+    if arguments is not None:
+        got = {k: _normalised(v) for k, v in exc.arguments.items()}
+        assert got == {k: _normalised(v) for k, v in arguments.items()}
+    assert_sentence(ledger, str(exc), mentions)
+    assert state(ledger, *ocids) == before, "the failed call changed the ledger"
+    assert extra() == before_extra, "the failed call changed the ledger"
+    if sends_nothing:
+        assert _chain_head(ledger) == head, "a transaction was mined for a refused call"
+    return exc
+
+
+def label(ledger: Ledger, account: LocalAccount | str) -> str:
+    return ledger.label(account if isinstance(account, str) else account.address)
+
+
+def cid(ocid: str) -> bytes:
+    return bytes(contract_id(ocid))
+
+
+def receipt_of(ledger: Ledger, receipt: Receipt | None = None) -> Any:
+    """The web3 receipt of `receipt`, or of the latest transaction when the SDK returned no receipt."""
+    if receipt is None:
+        tx_hash = ledger.w3.eth.get_block("latest")["transactions"][-1]
+    else:
+        tx_hash = receipt.tx_hash
+    return ledger.w3.eth.get_transaction_receipt(tx_hash)
+
+
+def events(ledger: Ledger, contract: Any, name: str, receipt: Receipt | None = None) -> list[dict[str, Any]]:
+    """The arguments of every `name` event `contract` emitted in the transaction of `receipt`."""
+    logs = getattr(contract.events, name)().process_receipt(receipt_of(ledger, receipt), errors=DISCARD)
+    return [dict(log["args"]) for log in logs]
+
+
+def send(ledger: Ledger, account: LocalAccount, call: Any) -> Receipt:
+    """Call a contract function directly (bypassing the SDK's checks), signed by `account`."""
+    return ledger._sender.send(account, call)
+
+
+def assert_escrow_invariants(ledger: Ledger, ocids: Iterable[str]) -> None:
+    """Per contract funded == withdrawn + withdrawable + held; together they are the escrow's balance."""
+    owed = 0
+    for ocid in ocids:
+        a = ledger.escrow_account(ocid)
+        assert a.funded == a.withdrawn + a.withdrawable + a.held, (ocid, a)
+        assert a.funded <= ledger.contract(ocid).value, (ocid, a)
+        owed += a.held + a.withdrawable
+    assert ledger.balance(ledger.escrow.address) == owed

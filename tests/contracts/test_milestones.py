@@ -1,0 +1,279 @@
+"""MilestoneVerifier: evidence in, k-of-n approvals by assigned, certified inspectors, payment credited once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from conftest import OCID, make_spec
+from govledger import errors
+from govledger.ledger import Ledger
+from govledger.types import MilestoneSpec, MilestoneStatus, Sen
+
+from . import ACCOUNTS, HASH_A, HASH_B, assert_escrow_invariants, cid, events, label, refused, send
+
+OCID2 = "ocds-test01-0002"
+
+
+@pytest.fixture
+def split_contract(ledger: Ledger, official, contractor, inspectors) -> str:
+    """An active, funded contract whose milestone 0 only inspector3 attests and milestone 1 inspectors 1 and 2."""
+    i1, i2, i3 = (i.address for i in inspectors)
+    spec = replace(make_spec(), milestones=(
+        MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i3,), 1),
+        MilestoneSpec(Sen(600_000_00), date(2026, 7, 1), (i1, i2), 2),
+    ))
+    ledger.register(official, spec)
+    ledger.accept(contractor, OCID)
+    ledger.fund(official, OCID, spec.value)
+    return OCID
+
+
+# --- submit ---------------------------------------------------------------------------------------
+
+def test_submit_emitsMilestoneSubmittedAndStartsRoundOne(ledger: Ledger, active_contract, contractor) -> None:
+    receipt = ledger.submit(contractor, active_contract, 0, HASH_A)
+    assert events(ledger, ledger.verifier, "MilestoneSubmitted", receipt) == [
+        {"id": cid(OCID), "index": 0, "evidenceHash": HASH_A, "round": 1}]
+    m = ledger.milestones(OCID)[0]
+    block = ledger.w3.eth.get_block(receipt.block_number)
+    assert (m.status, m.round, m.approved_by, m.submitted_at) == (MilestoneStatus.SUBMITTED, 1, (), block["timestamp"])
+    assert ledger.milestones(OCID)[1].status == MilestoneStatus.PLANNED
+
+
+def test_submit_failsIfCallerIsNotTheContractor(ledger: Ledger, active_contract, stranger) -> None:
+    refused(ledger, errors.NotContractor, lambda: ledger.submit(stranger, OCID, 0, HASH_A), ocids=[OCID],
+            arguments={"account": stranger.address, "id": cid(OCID)}, mentions=[label(ledger, stranger), OCID])
+
+
+def test_submit_failsIfContractIsPending(ledger: Ledger, official, contractor) -> None:
+    ledger.register(official, make_spec())
+    refused(ledger, errors.WrongContractStatus, lambda: ledger.submit(contractor, OCID, 0, HASH_A), ocids=[OCID],
+            arguments={"id": cid(OCID), "current": 0, "required": 1}, mentions=[OCID, "is pending", "active"])
+
+
+def test_submit_failsIfContractUnknown(ledger: Ledger, contractor) -> None:
+    ocid = "ocds-test01-0404"
+    refused(ledger, errors.UnknownContract, lambda: ledger.submit(contractor, ocid, 0, HASH_A), ocids=[ocid],
+            arguments={"id": cid(ocid)}, mentions=[ocid])
+
+
+def test_submit_failsIfMilestoneUnknown(ledger: Ledger, active_contract, contractor) -> None:
+    refused(ledger, errors.UnknownMilestone, lambda: ledger.submit(contractor, OCID, 2, HASH_A), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 2}, mentions=[OCID, "milestone 2"])
+
+
+def test_submit_failsIfAlreadySubmitted(ledger: Ledger, active_contract, contractor) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    refused(ledger, errors.WrongMilestoneStatus, lambda: ledger.submit(contractor, OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 0, "current": 1}, mentions=[OCID, "milestone 0", "submitted"])
+
+
+def test_submit_failsIfAlreadyPaid(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.approve(inspectors[0], OCID, 0, HASH_B)
+    ledger.approve(inspectors[1], OCID, 0, HASH_B)
+    refused(ledger, errors.WrongMilestoneStatus, lambda: ledger.submit(contractor, OCID, 0, HASH_A), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 0, "current": 3}, mentions=[OCID, "paid"])
+
+
+def test_getMilestone_failsIfMilestoneUnknown(ledger: Ledger, active_contract) -> None:
+    refused(ledger, errors.UnknownMilestone,
+            lambda: ledger._call(ledger.verifier.functions.getMilestone(cid(OCID), 64)),
+            arguments={"id": cid(OCID), "index": 64}, mentions=[OCID, "milestone 64"])
+
+
+# --- approve --------------------------------------------------------------------------------------
+
+def test_approve_belowThresholdRecordsTheApprovalOnly(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    receipt = ledger.approve(inspectors[1], OCID, 0, HASH_B)
+    assert events(ledger, ledger.verifier, "MilestoneApproved", receipt) == [
+        {"id": cid(OCID), "index": 0, "inspector": inspectors[1].address, "reportHash": HASH_B}]
+    assert events(ledger, ledger.verifier, "MilestoneVerified", receipt) == []
+    assert events(ledger, ledger.escrow, "PaymentReleased", receipt) == []
+    m = ledger.milestones(OCID)[0]
+    assert (m.status, m.approved_by) == (MilestoneStatus.SUBMITTED, (inspectors[1].address,))
+    assert ledger.escrow_account(OCID).withdrawable == 0
+
+
+def test_approve_kthApprovalVerifiesAndCreditsTheContractor(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.approve(inspectors[2], OCID, 0, HASH_A)
+    receipt = ledger.approve(inspectors[0], OCID, 0, HASH_B)
+
+    assert events(ledger, ledger.verifier, "MilestoneApproved", receipt) == [
+        {"id": cid(OCID), "index": 0, "inspector": inspectors[0].address, "reportHash": HASH_B}]
+    assert events(ledger, ledger.verifier, "MilestoneVerified", receipt) == [
+        {"id": cid(OCID), "index": 0, "amount": 400_000_00}]
+    assert events(ledger, ledger.escrow, "PaymentReleased", receipt) == [
+        {"id": cid(OCID), "index": 0, "contractor": contractor.address, "amount": 400_000_00}]
+    m = ledger.milestones(OCID)[0]
+    assert (m.status, set(m.approved_by)) == (MilestoneStatus.PAID, {inspectors[0].address, inspectors[2].address})
+    a = ledger.escrow_account(OCID)
+    assert (a.funded, a.held, a.withdrawable, a.withdrawn) == (1_000_000_00, 600_000_00, 400_000_00, 0)
+    assert_escrow_invariants(ledger, [OCID])
+
+
+def test_approve_failsIfMilestoneNotSubmitted(ledger: Ledger, active_contract, inspectors) -> None:
+    refused(ledger, errors.WrongMilestoneStatus, lambda: ledger.approve(inspectors[0], OCID, 1, HASH_B), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 1, "current": 0}, mentions=[OCID, "milestone 1", "planned"])
+
+
+def test_approve_failsIfAlreadyPaid(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.approve(inspectors[0], OCID, 0, HASH_B)
+    ledger.approve(inspectors[1], OCID, 0, HASH_B)
+    # The third inspector comes too late: a milestone is never paid twice.
+    refused(ledger, errors.WrongMilestoneStatus, lambda: ledger.approve(inspectors[2], OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 0, "current": 3}, mentions=[OCID, "paid"])
+    assert ledger.escrow_account(OCID).withdrawable == 400_000_00
+
+
+def test_approve_failsIfMilestoneUnknown(ledger: Ledger, active_contract, inspectors) -> None:
+    refused(ledger, errors.UnknownMilestone, lambda: ledger.approve(inspectors[0], OCID, 7, HASH_B), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 7}, mentions=[OCID, "milestone 7"])
+
+
+def test_approve_failsIfContractIsPending(ledger: Ledger, official, inspectors) -> None:
+    ledger.register(official, make_spec())
+    refused(ledger, errors.WrongContractStatus, lambda: ledger.approve(inspectors[0], OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"id": cid(OCID), "current": 0, "required": 1}, mentions=[OCID, "pending"])
+
+
+def test_approve_failsIfInspectorAlreadyApprovedThisRound(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.approve(inspectors[0], OCID, 0, HASH_B)
+    refused(ledger, errors.AlreadyApproved, lambda: ledger.approve(inspectors[0], OCID, 0, HASH_A), ocids=[OCID],
+            arguments={"inspector": inspectors[0].address, "id": cid(OCID), "index": 0},
+            mentions=[label(ledger, inspectors[0]), OCID, "milestone 0"])
+    assert ledger.milestones(OCID)[0].status == MilestoneStatus.SUBMITTED
+
+
+def test_approve_failsIfInspectorNotAssigned(ledger: Ledger, split_contract, contractor, inspectors) -> None:
+    # inspector1 is one of the contract's inspectors, but milestone 0 is inspector3's alone.
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    refused(ledger, errors.NotAssignedInspector, lambda: ledger.approve(inspectors[0], OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"account": inspectors[0].address, "id": cid(OCID), "index": 0},
+            mentions=[label(ledger, inspectors[0]), OCID, "milestone 0"])
+    ledger.approve(inspectors[2], OCID, 0, HASH_B)
+    assert ledger.milestones(OCID)[0].status == MilestoneStatus.PAID
+
+
+def test_approve_failsIfCallerIsNotAnInspector(ledger: Ledger, active_contract, contractor, official, stranger) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    for outsider in (stranger, contractor, official):
+        refused(ledger, errors.NotAssignedInspector, lambda: ledger.approve(outsider, OCID, 0, HASH_B), ocids=[OCID],
+                arguments={"account": outsider.address, "id": cid(OCID), "index": 0},
+                mentions=[label(ledger, outsider), OCID])
+
+
+def test_approve_failsIfInspectorRoleRevoked(ledger: Ledger, active_contract, admin, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.revoke_inspector(admin, inspectors[0].address)
+    refused(ledger, errors.NotAssignedInspector, lambda: ledger.approve(inspectors[0], OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"account": inspectors[0].address, "id": cid(OCID), "index": 0},
+            mentions=[label(ledger, inspectors[0]), OCID])
+    refused(ledger, errors.NotAssignedInspector, lambda: ledger.reject(inspectors[0], OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"account": inspectors[0].address, "id": cid(OCID), "index": 0})
+    # Re-certified, the inspector's assignments work again.
+    ledger.certify_inspector(admin, inspectors[0].address)
+    ledger.approve(inspectors[0], OCID, 0, HASH_B)
+    assert ledger.milestones(OCID)[0].approved_by == (inspectors[0].address,)
+
+
+def test_approve_failsIfInspectorBelongsToAnotherContract(ledger: Ledger, official, contractor, inspectors) -> None:
+    i1, i2, i3 = (i.address for i in inspectors)
+    second = ACCOUNTS["contractor2"]
+    first_spec = replace(make_spec(), milestones=(MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i1, i2), 1),))
+    second_spec = replace(make_spec(OCID2), contractor=second.address,
+                          milestones=(MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i3,), 1),))
+    for spec, party in ((first_spec, contractor), (second_spec, second)):
+        ledger.register(official, spec)
+        ledger.accept(party, spec.ocid)
+        ledger.fund(official, spec.ocid, spec.value)
+    ledger.submit(contractor, OCID, 0, HASH_A)
+
+    for attempt in (ledger.approve, ledger.reject):
+        refused(ledger, errors.NotAssignedInspector, lambda: attempt(inspectors[2], OCID, 0, HASH_B), ocids=[OCID, OCID2],
+                arguments={"account": i3, "id": cid(OCID), "index": 0}, mentions=[label(ledger, i3), OCID])
+    assert ledger.escrow_account(OCID).withdrawable == 0
+
+
+# --- reject and resubmit ------------------------------------------------------------------------------
+
+def test_reject_sendsTheMilestoneBackAndClearsApprovals(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.approve(inspectors[0], OCID, 0, HASH_A)
+    receipt = ledger.reject(inspectors[1], OCID, 0, HASH_B)
+    assert events(ledger, ledger.verifier, "MilestoneRejected", receipt) == [
+        {"id": cid(OCID), "index": 0, "inspector": inspectors[1].address, "reportHash": HASH_B}]
+    m = ledger.milestones(OCID)[0]
+    assert (m.status, m.approved_by, m.round) == (MilestoneStatus.REJECTED, (), 1)
+
+
+def test_reject_failsIfMilestoneNotSubmitted(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.reject(inspectors[0], OCID, 0, HASH_B)
+    refused(ledger, errors.WrongMilestoneStatus, lambda: ledger.reject(inspectors[1], OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 0, "current": 2}, mentions=[OCID, "rejected"])
+    refused(ledger, errors.WrongMilestoneStatus, lambda: ledger.approve(inspectors[1], OCID, 0, HASH_B), ocids=[OCID],
+            arguments={"id": cid(OCID), "index": 0, "current": 2})
+
+
+def test_reject_failsIfInspectorNotAssigned(ledger: Ledger, split_contract, contractor, inspectors) -> None:
+    ledger.submit(contractor, OCID, 1, HASH_A)
+    refused(ledger, errors.NotAssignedInspector, lambda: ledger.reject(inspectors[2], OCID, 1, HASH_B), ocids=[OCID],
+            arguments={"account": inspectors[2].address, "id": cid(OCID), "index": 1},
+            mentions=[label(ledger, inspectors[2]), OCID, "milestone 1"])
+
+
+def test_lifecycle_rejectResubmitThenKApprovals_paysOnce(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    i1, i2, i3 = inspectors
+    ledger.submit(contractor, OCID, 0, HASH_A)
+    ledger.approve(i1, OCID, 0, HASH_A)
+    ledger.reject(i2, OCID, 0, HASH_B)
+
+    receipt = ledger.submit(contractor, OCID, 0, HASH_B)
+    assert events(ledger, ledger.verifier, "MilestoneSubmitted", receipt) == [
+        {"id": cid(OCID), "index": 0, "evidenceHash": HASH_B, "round": 2}]
+    # inspector1's approval of round 1 does not count in round 2: one more approval is not enough.
+    ledger.approve(i3, OCID, 0, HASH_A)
+    m = ledger.milestones(OCID)[0]
+    assert (m.status, m.approved_by, m.round) == (MilestoneStatus.SUBMITTED, (i3.address,), 2)
+    assert ledger.escrow_account(OCID).withdrawable == 0
+
+    ledger.approve(i1, OCID, 0, HASH_A)  # approving again in the new round is allowed, and is the k-th
+    assert ledger.milestones(OCID)[0].status == MilestoneStatus.PAID
+    with pytest.raises(errors.WrongMilestoneStatus):
+        ledger.approve(i2, OCID, 0, HASH_A)
+
+    released = ledger.escrow.events.PaymentReleased.get_logs(from_block=0, argument_filters={"id": cid(OCID)})
+    assert [(e["args"]["index"], e["args"]["amount"]) for e in released] == [(0, 400_000_00)]
+    before = ledger.balance(contractor.address)
+    ledger.withdraw(contractor, OCID)
+    assert ledger.balance(contractor.address) - before == 400_000_00
+    assert_escrow_invariants(ledger, [OCID])
+
+
+def test_lifecycle_nothingIsPaidWithoutKApprovals(ledger: Ledger, active_contract, contractor, inspectors) -> None:
+    for index in (0, 1):
+        ledger.submit(contractor, OCID, index, HASH_A)
+        ledger.approve(inspectors[index], OCID, index, HASH_B)
+    assert [m.status for m in ledger.milestones(OCID)] == [MilestoneStatus.SUBMITTED] * 2
+    assert ledger.escrow_account(OCID).withdrawable == 0
+    with pytest.raises(errors.NothingToWithdraw):
+        ledger.withdraw(contractor, OCID)
+
+
+# --- registry only --------------------------------------------------------------------------------
+
+def test_registerMilestones_failsIfCallerIsNotTheRegistry(ledger: Ledger, active_contract, stranger, admin) -> None:
+    for caller in (stranger, admin):
+        call = ledger.verifier.functions.registerMilestones(
+            cid(OCID), [caller.address], [(1, 0, 1, 1)])
+        refused(ledger, errors.OnlyRegistry, lambda: send(ledger, caller, call), ocids=[OCID],
+                arguments={"caller": caller.address}, mentions=[label(ledger, caller)])
+    assert len(ledger.milestones(OCID)) == 2
