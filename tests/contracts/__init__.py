@@ -6,6 +6,8 @@ Shared helpers live here (the test modules import them relatively):
   arguments, that its message is one readable sentence naming the contract by ocid and accounts by
   label, and that the whole observable state of the ledger is unchanged by the failed call;
 - :func:`state` is that observable state; :func:`events` decodes one event from a receipt;
+- :func:`built_once` lets a module-scoped fixture build contracts once for all of a module's tests:
+  the per-test ``ledger`` fixture then rewinds to what it built, and the module rewinds at its end;
 - :func:`assert_escrow_invariants` checks funded == withdrawn + withdrawable + held per contract,
   and that the escrow's token balance is exactly what it still owes.
 """
@@ -13,7 +15,8 @@ Shared helpers live here (the test modules import them relatively):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -155,12 +158,24 @@ def send(ledger: Ledger, account: LocalAccount, call: Any) -> Receipt:
     return ledger._sender.send(account, call)
 
 
-def assert_escrow_invariants(ledger: Ledger, ocids: Iterable[str]) -> None:
-    """Per contract funded == withdrawn + withdrawable + held; together they are the escrow's balance."""
+def assert_escrow_invariants(ledger: Ledger) -> None:
+    """For every registered contract funded == withdrawn + withdrawable + held, and funded <= value;
+    the escrow's token balance is exactly what it still owes across all of them."""
     owed = 0
-    for ocid in ocids:
-        a = ledger.escrow_account(ocid)
-        assert a.funded == a.withdrawn + a.withdrawable + a.held, (ocid, a)
-        assert a.funded <= ledger.contract(ocid).value, (ocid, a)
+    for contract in ledger.contracts():
+        a = ledger.escrow_account(contract.ocid)
+        assert a.funded == a.withdrawn + a.withdrawable + a.held, (contract.ocid, a)
+        assert a.funded <= contract.value, (contract.ocid, a)
         owed += a.held + a.withdrawable
     assert ledger.balance(ledger.escrow.address) == owed
+
+
+@contextmanager
+def built_once(deployed: Ledger) -> Iterator[Ledger]:
+    """For a module-scoped fixture: what is built inside survives each test's rewind, not the module."""
+    tester = deployed.w3.provider.ethereum_tester  # type: ignore[attr-defined]
+    snapshot = tester.take_snapshot()
+    try:
+        yield deployed
+    finally:
+        tester.revert_to_snapshot(snapshot)

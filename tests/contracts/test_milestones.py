@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -12,23 +13,45 @@ from govledger import errors
 from govledger.ledger import Ledger
 from govledger.types import MilestoneSpec, MilestoneStatus, Sen
 
-from . import ACCOUNTS, HASH_A, HASH_B, assert_escrow_invariants, cid, events, label, refused, send
+from . import ACCOUNTS, HASH_A, HASH_B, assert_escrow_invariants, built_once, cid, events, label, refused, send
 
-OCID2 = "ocds-test01-0002"
+SPLIT = "ocds-test01-0003"  # milestone 0: inspector3 alone (k=1); milestone 1: inspectors 1 and 2 (k=2)
+PENDING = "ocds-test01-0005"  # registered, not accepted
+OTHER = "ocds-test01-0002"  # contractor2's, attested by inspectors 1 and 2 only (k=1)
+
+
+@pytest.fixture(scope="module")
+def world(_deployed: Ledger) -> Iterator[Ledger]:
+    """Built once for the module: OCID (make_spec: k=2 of the three inspectors), SPLIT and OTHER, all
+    accepted and fully funded, and PENDING. Each test starts from here and is rewound to here."""
+    with built_once(_deployed) as ledger:
+        official, contractor, second = ACCOUNTS["official"], ACCOUNTS["contractor"], ACCOUNTS["contractor2"]
+        i1, i2, i3 = (ACCOUNTS[f"inspector{i}"].address for i in (1, 2, 3))
+        specs = [
+            (make_spec(), contractor),
+            (replace(make_spec(SPLIT), milestones=(
+                MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i3,), 1),
+                MilestoneSpec(Sen(600_000_00), date(2026, 7, 1), (i1, i2), 2))), contractor),
+            (replace(make_spec(OTHER), contractor=second.address,
+                     milestones=(MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i1, i2), 1),)), second),
+        ]
+        for spec, party in specs:
+            ledger.register(official, spec)
+            ledger.accept(party, spec.ocid)
+            ledger.fund(official, spec.ocid, spec.value)
+        ledger.register(official, make_spec(PENDING))
+        yield ledger
 
 
 @pytest.fixture
-def split_contract(ledger: Ledger, official, contractor, inspectors) -> str:
-    """An active, funded contract whose milestone 0 only inspector3 attests and milestone 1 inspectors 1 and 2."""
-    i1, i2, i3 = (i.address for i in inspectors)
-    spec = replace(make_spec(), milestones=(
-        MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i3,), 1),
-        MilestoneSpec(Sen(600_000_00), date(2026, 7, 1), (i1, i2), 2),
-    ))
-    ledger.register(official, spec)
-    ledger.accept(contractor, OCID)
-    ledger.fund(official, OCID, spec.value)
+def active_contract(world: Ledger, ledger: Ledger) -> str:
+    """Overrides conftest's: the same contract (OCID, make_spec, accepted, funded), built once per module."""
     return OCID
+
+
+@pytest.fixture
+def split_contract(world: Ledger, ledger: Ledger) -> str:
+    return SPLIT
 
 
 # --- submit ---------------------------------------------------------------------------------------
@@ -48,10 +71,10 @@ def test_submit_failsIfCallerIsNotTheContractor(ledger: Ledger, active_contract,
             arguments={"account": stranger.address, "id": cid(OCID)}, mentions=[label(ledger, stranger), OCID])
 
 
-def test_submit_failsIfContractIsPending(ledger: Ledger, official, contractor) -> None:
-    ledger.register(official, make_spec())
-    refused(ledger, errors.WrongContractStatus, lambda: ledger.submit(contractor, OCID, 0, HASH_A), ocids=[OCID],
-            arguments={"id": cid(OCID), "current": 0, "required": 1}, mentions=[OCID, "is pending", "active"])
+def test_submit_failsIfContractIsPending(world, ledger: Ledger, contractor) -> None:
+    refused(ledger, errors.WrongContractStatus, lambda: ledger.submit(contractor, PENDING, 0, HASH_A),
+            ocids=[PENDING], arguments={"id": cid(PENDING), "current": 0, "required": 1},
+            mentions=[PENDING, "is pending", "active"])
 
 
 def test_submit_failsIfContractUnknown(ledger: Ledger, contractor) -> None:
@@ -114,7 +137,7 @@ def test_approve_kthApprovalVerifiesAndCreditsTheContractor(ledger: Ledger, acti
     assert (m.status, set(m.approved_by)) == (MilestoneStatus.PAID, {inspectors[0].address, inspectors[2].address})
     a = ledger.escrow_account(OCID)
     assert (a.funded, a.held, a.withdrawable, a.withdrawn) == (1_000_000_00, 600_000_00, 400_000_00, 0)
-    assert_escrow_invariants(ledger, [OCID])
+    assert_escrow_invariants(ledger)
 
 
 def test_approve_failsIfMilestoneNotSubmitted(ledger: Ledger, active_contract, inspectors) -> None:
@@ -137,10 +160,9 @@ def test_approve_failsIfMilestoneUnknown(ledger: Ledger, active_contract, inspec
             arguments={"id": cid(OCID), "index": 7}, mentions=[OCID, "milestone 7"])
 
 
-def test_approve_failsIfContractIsPending(ledger: Ledger, official, inspectors) -> None:
-    ledger.register(official, make_spec())
-    refused(ledger, errors.WrongContractStatus, lambda: ledger.approve(inspectors[0], OCID, 0, HASH_B), ocids=[OCID],
-            arguments={"id": cid(OCID), "current": 0, "required": 1}, mentions=[OCID, "pending"])
+def test_approve_failsIfContractIsPending(world, ledger: Ledger, inspectors) -> None:
+    refused(ledger, errors.WrongContractStatus, lambda: ledger.approve(inspectors[0], PENDING, 0, HASH_B),
+            ocids=[PENDING], arguments={"id": cid(PENDING), "current": 0, "required": 1}, mentions=[PENDING, "pending"])
 
 
 def test_approve_failsIfInspectorAlreadyApprovedThisRound(ledger: Ledger, active_contract, contractor, inspectors) -> None:
@@ -154,12 +176,12 @@ def test_approve_failsIfInspectorAlreadyApprovedThisRound(ledger: Ledger, active
 
 def test_approve_failsIfInspectorNotAssigned(ledger: Ledger, split_contract, contractor, inspectors) -> None:
     # inspector1 is one of the contract's inspectors, but milestone 0 is inspector3's alone.
-    ledger.submit(contractor, OCID, 0, HASH_A)
-    refused(ledger, errors.NotAssignedInspector, lambda: ledger.approve(inspectors[0], OCID, 0, HASH_B), ocids=[OCID],
-            arguments={"account": inspectors[0].address, "id": cid(OCID), "index": 0},
-            mentions=[label(ledger, inspectors[0]), OCID, "milestone 0"])
-    ledger.approve(inspectors[2], OCID, 0, HASH_B)
-    assert ledger.milestones(OCID)[0].status == MilestoneStatus.PAID
+    ledger.submit(contractor, SPLIT, 0, HASH_A)
+    refused(ledger, errors.NotAssignedInspector, lambda: ledger.approve(inspectors[0], SPLIT, 0, HASH_B),
+            ocids=[SPLIT], arguments={"account": inspectors[0].address, "id": cid(SPLIT), "index": 0},
+            mentions=[label(ledger, inspectors[0]), SPLIT, "milestone 0"])
+    ledger.approve(inspectors[2], SPLIT, 0, HASH_B)
+    assert ledger.milestones(SPLIT)[0].status == MilestoneStatus.PAID
 
 
 def test_approve_failsIfCallerIsNotAnInspector(ledger: Ledger, active_contract, contractor, official, stranger) -> None:
@@ -184,22 +206,17 @@ def test_approve_failsIfInspectorRoleRevoked(ledger: Ledger, active_contract, ad
     assert ledger.milestones(OCID)[0].approved_by == (inspectors[0].address,)
 
 
-def test_approve_failsIfInspectorBelongsToAnotherContract(ledger: Ledger, official, contractor, inspectors) -> None:
-    i1, i2, i3 = (i.address for i in inspectors)
-    second = ACCOUNTS["contractor2"]
-    first_spec = replace(make_spec(), milestones=(MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i1, i2), 1),))
-    second_spec = replace(make_spec(OCID2), contractor=second.address,
-                          milestones=(MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i3,), 1),))
-    for spec, party in ((first_spec, contractor), (second_spec, second)):
-        ledger.register(official, spec)
-        ledger.accept(party, spec.ocid)
-        ledger.fund(official, spec.ocid, spec.value)
-    ledger.submit(contractor, OCID, 0, HASH_A)
-
+def test_approve_failsIfInspectorBelongsToAnotherContract(world, ledger: Ledger, inspectors) -> None:
+    # inspector3 attests OCID and SPLIT, but is not one of OTHER's inspectors.
+    ledger.submit(ACCOUNTS["contractor2"], OTHER, 0, HASH_A)
+    i3 = inspectors[2].address
     for attempt in (ledger.approve, ledger.reject):
-        refused(ledger, errors.NotAssignedInspector, lambda: attempt(inspectors[2], OCID, 0, HASH_B), ocids=[OCID, OCID2],
-                arguments={"account": i3, "id": cid(OCID), "index": 0}, mentions=[label(ledger, i3), OCID])
-    assert ledger.escrow_account(OCID).withdrawable == 0
+        refused(ledger, errors.NotAssignedInspector, lambda: attempt(inspectors[2], OTHER, 0, HASH_B),
+                ocids=[OTHER, OCID], arguments={"account": i3, "id": cid(OTHER), "index": 0},
+                mentions=[label(ledger, i3), OTHER])
+    assert ledger.escrow_account(OTHER).withdrawable == 0
+    ledger.approve(inspectors[0], OTHER, 0, HASH_B)
+    assert ledger.escrow_account(OTHER).withdrawable == 400_000_00
 
 
 # --- reject and resubmit ------------------------------------------------------------------------------
@@ -224,10 +241,10 @@ def test_reject_failsIfMilestoneNotSubmitted(ledger: Ledger, active_contract, co
 
 
 def test_reject_failsIfInspectorNotAssigned(ledger: Ledger, split_contract, contractor, inspectors) -> None:
-    ledger.submit(contractor, OCID, 1, HASH_A)
-    refused(ledger, errors.NotAssignedInspector, lambda: ledger.reject(inspectors[2], OCID, 1, HASH_B), ocids=[OCID],
-            arguments={"account": inspectors[2].address, "id": cid(OCID), "index": 1},
-            mentions=[label(ledger, inspectors[2]), OCID, "milestone 1"])
+    ledger.submit(contractor, SPLIT, 1, HASH_A)
+    refused(ledger, errors.NotAssignedInspector, lambda: ledger.reject(inspectors[2], SPLIT, 1, HASH_B),
+            ocids=[SPLIT], arguments={"account": inspectors[2].address, "id": cid(SPLIT), "index": 1},
+            mentions=[label(ledger, inspectors[2]), SPLIT, "milestone 1"])
 
 
 def test_lifecycle_rejectResubmitThenKApprovals_paysOnce(ledger: Ledger, active_contract, contractor, inspectors) -> None:
@@ -255,7 +272,7 @@ def test_lifecycle_rejectResubmitThenKApprovals_paysOnce(ledger: Ledger, active_
     before = ledger.balance(contractor.address)
     ledger.withdraw(contractor, OCID)
     assert ledger.balance(contractor.address) - before == 400_000_00
-    assert_escrow_invariants(ledger, [OCID])
+    assert_escrow_invariants(ledger)
 
 
 def test_lifecycle_nothingIsPaidWithoutKApprovals(ledger: Ledger, active_contract, contractor, inspectors) -> None:

@@ -23,6 +23,7 @@ from eth_tester.exceptions import TransactionNotFound
 from eth_utils import encode_hex, to_canonical_address
 
 from .errors import ChainError
+from .gas import one_run_gas_estimate
 from .sqlite_db import SQLiteDB
 
 PREFUND_WEI = 10**24
@@ -39,6 +40,7 @@ class EmbeddedPosChain(MiningChain):
 
     vm_configuration = ((0, PragueVM),)
     chain_id = 1337
+    gas_estimator = staticmethod(one_run_gas_estimate)
 
     def create_header_from_parent(
         self, parent_header: BlockHeaderAPI, **header_params: Any

@@ -27,7 +27,7 @@ class _EmbeddedProvider(EthereumTesterProvider):
     them once the chain is closed."""
 
     def __init__(self, tester: EthereumTester, chain_id: int, label: str) -> None:
-        # eth-tester's endpoint table answers eth_chainId with a constant; answer with ours.
+        # web3's endpoint table for eth-tester answers eth_chainId with a constant; answer with ours.
         endpoints = {**API_ENDPOINTS, "eth": {**API_ENDPOINTS["eth"], "chainId": _const(chain_id)}}
         super().__init__(ethereum_tester=tester, api_endpoints=endpoints)
         self.request_lock = threading.RLock()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import GovLedgerError
 
-class ChainError(Exception):
+
+class ChainError(GovLedgerError):
     """Root of every error raised by ``govledger.chain``."""
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..chain import ChainError
 from ..errors import GovLedgerError
 from ._context import AppContext
 from .contract_cli import contract
@@ -24,7 +23,7 @@ class _LedgerGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except (GovLedgerError, ChainError) as exc:
+        except GovLedgerError as exc:
             raise click.ClickException(str(exc)) from exc
         except Exception as exc:  # the last guard; GOVLEDGER_DEBUG=1 keeps the traceback
             if os.environ.get("GOVLEDGER_DEBUG"):
