@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test setup build deploy ape-check clean
+.PHONY: run test setup build deploy bench ape-check clean
 
 run: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
@@ -30,6 +30,10 @@ node_modules/.installed: package.json package-lock.json
 # Recompile contracts/ into the package's artifacts (compiles nothing when sources are unchanged).
 build: setup
 	$(BIN)/govledger-build
+
+# Speed figures go to benchmarks/results/ (and, by hand, to docs/benchmarks.md); never asserted in tests.
+bench: setup
+	$(BIN)/python benchmarks/lifecycle.py --contracts 50
 
 deploy: setup
 	$(BIN)/python scripts/deploy.py --data-dir $(DATA_DIR)

@@ -1,0 +1,91 @@
+"""scripts/deploy.py on the embedded chain and on a real anvil node, then the SDK over what it wrote."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from govledger import errors
+from govledger.accounts import demo_account
+from govledger.ledger import Ledger
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import make_spec  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = [sys.executable, str(ROOT / "scripts" / "deploy.py")]
+ANVILS = sorted(ROOT.glob("node_modules/@foundry-rs/anvil-*/bin/anvil"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def anvil_url() -> Iterator[str]:
+    """A real anvil node (npm @foundry-rs/anvil) in its own process, stopped after the test."""
+    usable = [a for a in ANVILS if subprocess.run([a, "--version"], capture_output=True).returncode == 0]
+    if not usable:
+        pytest.fail("no runnable anvil binary under node_modules: run `npm install`")
+    port = _free_port()
+    node = subprocess.Popen([usable[0], "--port", str(port), "--silent"], stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while not Web3(Web3.HTTPProvider(url)).is_connected():
+        assert time.monotonic() < deadline, "anvil did not start within 20 s"
+        time.sleep(0.1)
+    yield url
+    node.terminate()
+    node.wait(timeout=10)
+
+
+def test_deploy_toTheEmbeddedChain_writesAManifestTheCliAttachesTo(tmp_path: Path) -> None:
+    data = tmp_path / "ledger"
+    done = subprocess.run([*DEPLOY, "--data-dir", str(data), "--demo-roles"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "ContractRegistry" in done.stdout
+    with Ledger.open(data) as ledger:
+        assert ledger.deployment is not None
+        for address in ledger.deployment.addresses.values():
+            assert len(ledger.w3.eth.get_code(address)) > 0
+        assert ledger.balance(demo_account("official").address) > 0  # the demo roles' budget
+
+
+def test_deploy_twice_refusesAndKeepsTheFirstManifest(tmp_path: Path) -> None:
+    data = tmp_path / "ledger"
+    subprocess.run([*DEPLOY, "--data-dir", str(data)], check=True, capture_output=True)
+    first = (data / "deployment.json").read_text()
+    again = subprocess.run([*DEPLOY, "--data-dir", str(data)], capture_output=True, text=True)
+    assert again.returncode == 1
+    assert again.stderr.startswith("error: already deployed")
+    assert (data / "deployment.json").read_text() == first
+
+
+def test_deploy_toAnvil_thenTheSameSdkRunsTheLifecycleOverRpc(anvil_url: str, tmp_path: Path) -> None:
+    manifest = tmp_path / "anvil.json"
+    done = subprocess.run([*DEPLOY, "--rpc-url", anvil_url, "--manifest", str(manifest), "--fund-demo-accounts",
+                           "--demo-roles"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    official, contractor = demo_account("official"), demo_account("contractor")
+    with Ledger.open(None, rpc_url=anvil_url, manifest=manifest) as ledger:
+        assert ledger.deployment is not None and ledger.deployment.chain_id == 31337
+        spec = make_spec("ocds-anvil-0001", amounts=(1_000_000_00,), approvals=1)
+        ledger.register(official, spec)
+        ledger.accept(contractor, spec.ocid)
+        ledger.fund(official, spec.ocid, spec.value)
+        ledger.submit(contractor, spec.ocid, 0, b"\1" * 32)
+        with pytest.raises(errors.NotAssignedInspector, match="contractor .* is not an assigned inspector"):
+            ledger.approve(contractor, spec.ocid, 0, b"\2" * 32)
+        ledger.approve(demo_account("inspector2"), spec.ocid, 0, b"\2" * 32)
+        ledger.withdraw(contractor, spec.ocid)
+        assert ledger.balance(contractor.address) == 1_000_000_00
+        assert [c.ocid for c in ledger.contracts()] == ["ocds-anvil-0001"]
