@@ -75,8 +75,9 @@ def make_spec(ocid: str = OCID, *, value: int = 1_000_000_00, amounts: tuple[int
     inspectors = tuple(ACCOUNTS[f"inspector{i}"].address for i in (1, 2, 3))
     return ContractSpec(
         ocid=ocid, agency=PILOT_AGENCY, contractor=ACCOUNTS["contractor"].address, category=category,
-        value=Sen(value), start=date(2026, 1, 1), end=date(2026, 12, 31), document_hash=b"\x11" * 32,
-        milestones=tuple(MilestoneSpec(Sen(a), date(2026, 6 + i, 1), inspectors, approvals) for i, a in enumerate(amounts)),
+        value=Sen(value), start=date(2027, 1, 1), end=date(2028, 12, 31), document_hash=b"\x11" * 32,
+        milestones=tuple(MilestoneSpec(Sen(a), date(2027, 1 + i % 12, 1), inspectors, approvals)
+                         for i, a in enumerate(amounts)),
     )
 
 

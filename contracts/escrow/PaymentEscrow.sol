@@ -13,10 +13,13 @@ import {IPaymentEscrow} from "../interfaces/IPaymentEscrow.sol";
 contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
+    uint256 private constant _BPS = 10_000;
+
     IContractRegistry public immutable registry;
     IERC20 private immutable _token;
 
     mapping(bytes32 id => Account) private _accounts;
+    mapping(bytes32 id => Advance) private _advances;
 
     constructor(IContractRegistry registry_, IERC20 token_) {
         registry = registry_;
@@ -30,8 +33,7 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
 
     /// @inheritdoc IPaymentEscrow
     function fund(bytes32 id, uint256 amount) external nonReentrant {
-        IContractRegistry.GovContract memory c = registry.getContract(id);
-        if (!registry.isOfficialOf(id, msg.sender)) revert IContractRegistry.NotAgencyOfficial(msg.sender, c.agency);
+        IContractRegistry.GovContract memory c = _official(id);
         if (c.status == IContractRegistry.Status.Completed || c.status == IContractRegistry.Status.Terminated) {
             revert ContractNotFundable(id);
         }
@@ -46,19 +48,61 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
     }
 
     /// @inheritdoc IPaymentEscrow
-    function release(bytes32 id, uint256 index, uint256 amount) external {
-        if (msg.sender != registry.verifier()) revert OnlyVerifier(msg.sender);
+    function payAdvance(bytes32 id) external {
+        IContractRegistry.GovContract memory c = _official(id);
+        if (c.status != IContractRegistry.Status.Active) {
+            revert IContractRegistry.WrongContractStatus(id, c.status, IContractRegistry.Status.Active);
+        }
+        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
+        Advance storage adv = _advances[id];
+        uint256 amount = c.advancePayment;
+        if (amount == 0 || adv.paid != 0) revert NoAdvanceDue(id);
         Account storage a = _accounts[id];
         if (a.held < amount) revert InsufficientEscrow(id, a.held, amount);
         a.held -= uint128(amount);
         a.withdrawable += uint128(amount);
-        emit PaymentReleased(id, index, registry.getContract(id).contractor, amount);
+        (adv.paid, adv.outstanding) = (uint128(amount), uint128(amount));
+        emit AdvancePaid(id, c.contractor, amount);
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    function release(bytes32 id, uint256 index, uint256 amount, uint256 penalty) external {
+        if (msg.sender != registry.verifier()) revert OnlyMilestoneVerifier(msg.sender);
+        IContractRegistry.GovContract memory c = registry.getContract(id);
+        uint256 earned = amount - penalty; // the penalty stays held, to go back to the agency
+        uint256 retention = amount * c.terms.worksRetentionBps / _BPS;
+        if (retention > earned) retention = earned;
+        uint256 recovery = _advanceRecovery(id, c, amount, earned - retention);
+        // The recovered part of the advance left the escrow when the advance was paid.
+        uint256 net = earned - retention - recovery;
+        Account storage a = _accounts[id];
+        if (a.held < net + retention) revert InsufficientEscrow(id, a.held, net + retention);
+        a.held -= uint128(net + retention);
+        a.withdrawable += uint128(net);
+        a.retained += uint128(retention);
+        emit PaymentReleased(id, index, c.contractor, net, retention, recovery, penalty);
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    function releaseRetention(bytes32 id) external {
+        IContractRegistry.GovContract memory c = _official(id);
+        _requireClosed(id, c);
+        uint256 releasableAt = uint256(c.closedAt) + c.terms.maintenancePeriod;
+        if (block.timestamp < releasableAt) revert MaintenancePeriodNotOver(id, releasableAt);
+        Account storage a = _accounts[id];
+        uint128 amount = a.retained;
+        if (amount == 0) revert NothingToWithdraw(c.contractor, id);
+        a.retained = 0;
+        a.withdrawable += amount;
+        emit RetentionReleased(id, c.contractor, amount);
     }
 
     /// @inheritdoc IPaymentEscrow
     function withdraw(bytes32 id) external nonReentrant returns (uint256 amount) {
-        address contractor = registry.getContract(id).contractor;
-        if (msg.sender != contractor) revert IContractRegistry.NotContractor(msg.sender, id);
+        if (registry.paused()) revert IContractRegistry.LedgerPaused();
+        IContractRegistry.GovContract memory c = registry.getContract(id);
+        if (msg.sender != c.contractor) revert IContractRegistry.NotContractor(msg.sender, id);
+        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
         Account storage a = _accounts[id];
         amount = a.withdrawable;
         if (amount == 0) revert NothingToWithdraw(msg.sender, id);
@@ -69,7 +113,54 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
     }
 
     /// @inheritdoc IPaymentEscrow
+    function reclaim(bytes32 id) external nonReentrant returns (uint256 amount) {
+        IContractRegistry.GovContract memory c = _official(id);
+        _requireClosed(id, c);
+        Account storage a = _accounts[id];
+        amount = a.held;
+        if (amount == 0) revert NothingToWithdraw(msg.sender, id);
+        a.held = 0;
+        a.refunded += uint128(amount);
+        emit EscrowRefunded(id, msg.sender, amount);
+        _token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IPaymentEscrow
     function accountOf(bytes32 id) external view returns (Account memory) {
         return _accounts[id];
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    function advanceOf(bytes32 id) external view returns (Advance memory) {
+        return _advances[id];
+    }
+
+    /// @dev Pro rata to the milestone's share of the contract value; the last milestone recovers the
+    /// rest. Never more than the payment it is taken from.
+    function _advanceRecovery(bytes32 id, IContractRegistry.GovContract memory c, uint256 amount, uint256 available)
+        private
+        returns (uint256 recovery)
+    {
+        Advance storage adv = _advances[id];
+        if (adv.outstanding == 0) return 0;
+        bool last = c.settledCount + 1 == c.milestoneCount;
+        recovery = last ? adv.outstanding : uint256(adv.paid) * amount / c.value;
+        if (recovery > adv.outstanding) recovery = adv.outstanding;
+        if (recovery > available) recovery = available;
+        adv.outstanding -= uint128(recovery);
+    }
+
+    /// @dev The caller must be an official of the contract's agency, on an unpaused ledger.
+    function _official(bytes32 id) private view returns (IContractRegistry.GovContract memory c) {
+        if (registry.paused()) revert IContractRegistry.LedgerPaused();
+        c = registry.getContract(id);
+        if (!registry.isOfficialOf(id, msg.sender)) revert IContractRegistry.NotAgencyOfficial(msg.sender, c.agency);
+    }
+
+    function _requireClosed(bytes32 id, IContractRegistry.GovContract memory c) private pure {
+        if (c.status != IContractRegistry.Status.Completed && c.status != IContractRegistry.Status.Terminated) {
+            revert ContractStillOpen(id);
+        }
+        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
     }
 }

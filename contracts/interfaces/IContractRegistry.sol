@@ -3,8 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title IContractRegistry
 /// @notice The register of government contracts, keyed by `id = keccak256(ocid)`, and the directory
-/// of the ledger's modules (milestone verifier, payment escrow). Roles live here: the platform admin,
-/// one official role per agency, and certified inspectors.
+/// of the ledger's modules (milestone verifier, payment escrow). Roles, the rollout allowlist, the
+/// policy parameters and the emergency pause live here.
 interface IContractRegistry {
     /// @notice Procurement category: OCDS `mainProcurementCategory` plus consulting.
     enum Category {
@@ -14,7 +14,8 @@ interface IContractRegistry {
         Consulting
     }
 
-    /// @notice Lifecycle of a contract: pending until the contractor accepts.
+    /// @notice Lifecycle of a contract: pending until the contractor accepts; completed when every
+    /// milestone is paid or cancelled; terminated by the agency. A dispute is a flag, not a status.
     enum Status {
         Pending,
         Active,
@@ -29,6 +30,7 @@ interface IContractRegistry {
         address contractor;
         Category category;
         uint96 value;
+        uint96 advancePayment;
         uint40 startDate;
         uint40 endDate;
         bytes32 documentHash;
@@ -43,7 +45,26 @@ interface IContractRegistry {
         uint16 inspectorMask;
     }
 
-    /// @notice A registered contract, packed into four storage slots.
+    /// @notice A change to milestone `index` (or a new one when `index` equals the milestone count).
+    /// An amount of zero cancels a milestone that has not been paid.
+    struct MilestoneChange {
+        uint256 index;
+        uint96 amount;
+        uint40 dueDate;
+        uint8 requiredApprovals;
+        uint16 inspectorMask;
+    }
+
+    /// @notice Policy set by the admin; each contract keeps the values in force when it was registered.
+    struct Parameters {
+        uint16 amendmentCapBps; // total value increase allowed over the original value (1000 = 10%)
+        uint16 worksRetentionBps; // held back from each payment on works contracts (500 = 5%)
+        uint16 penaltyPerDayBps; // late penalty per day late (10 = 1 per mille)
+        uint16 penaltyCapBps; // late penalty ceiling per milestone (500 = 5%)
+        uint32 maintenancePeriod; // seconds after completion before retention is released
+    }
+
+    /// @notice A registered contract in six storage slots.
     struct GovContract {
         address contractor;
         Category category;
@@ -56,35 +77,63 @@ interface IContractRegistry {
         uint40 endDate;
         bytes32 agency;
         bytes32 documentHash;
+        uint96 advancePayment;
+        uint40 closedAt;
+        uint8 amendmentCount;
+        uint8 settledCount;
+        Parameters terms;
     }
 
-    /// @notice The admin enabled or disabled an agency for registration (the rollout allowlist).
-    event AgencyEnabled(bytes32 indexed agency, bool enabled);
+    /// @notice The admin set which categories `agency` may register (bit c = Category c; 0 = none).
+    event AgencyAllowlisted(bytes32 indexed agency, uint8 categoryMask);
     /// @notice The admin wired the milestone verifier and the payment escrow (once).
     event ModulesSet(address verifier, address escrow);
+    /// @notice The admin changed the policy parameters for contracts registered from now on.
+    event ParametersSet(Parameters parameters);
     /// @notice A contract was registered by an official of `agency`; `registration` holds its public terms.
     event ContractRegistered(
         bytes32 indexed id, bytes32 indexed agency, address indexed contractor, Registration registration
     );
     /// @notice The contractor accepted the contract; it is now active.
     event ContractAccepted(bytes32 indexed id, address indexed contractor);
+    /// @notice Amendment `number` was proposed by one party; the other must consent to exactly this content.
+    event AmendmentProposed(
+        bytes32 indexed id, uint8 indexed number, address indexed proposer, uint96 newValue, bytes32 rationaleHash,
+        MilestoneChange[] changes
+    );
+    /// @notice Amendment `number` took effect with both parties' consent.
+    event ContractAmended(
+        bytes32 indexed id, uint8 indexed number, uint96 previousValue, uint96 newValue, bytes32 rationaleHash
+    );
+    /// @notice The agency terminated the contract; unearned funds can be reclaimed from the escrow.
+    event ContractTerminated(bytes32 indexed id, address indexed official, bytes32 reasonHash);
+    /// @notice Every milestone is paid or cancelled.
+    event ContractCompleted(bytes32 indexed id);
+    /// @notice A party flagged a dispute; payments on the contract are frozen.
+    event DisputeRaised(bytes32 indexed id, address indexed by, bytes32 reasonHash);
+    /// @notice The arbiter resolved the dispute; payments resume.
+    event DisputeResolved(bytes32 indexed id, address indexed arbiter, bytes32 resolutionHash);
 
     /// @notice No contract is registered under `id`.
     error UnknownContract(bytes32 id);
     /// @notice A contract is already registered under `id`.
     error ContractAlreadyRegistered(bytes32 id);
-    /// @notice `agency` is not enabled for registration by the rollout allowlist.
-    error AgencyNotEnabled(bytes32 agency);
+    /// @notice `agency` may not register contracts of `category` (rollout allowlist).
+    error CategoryNotAllowed(bytes32 agency, Category category);
     /// @notice `account` is not an official of `agency`.
     error NotAgencyOfficial(address account, bytes32 agency);
     /// @notice `account` is not the contractor of contract `id`.
     error NotContractor(address account, bytes32 id);
+    /// @notice `account` is neither the contractor nor an official of the agency of contract `id`.
+    error NotAParty(address account, bytes32 id);
     /// @notice Contract `id` is `current`, but the action needs it to be `required`.
     error WrongContractStatus(bytes32 id, Status current, Status required);
     /// @notice `account` cannot be the contractor (zero address, or the registering official).
     error InvalidContractor(address account);
     /// @notice The contract value must be above zero.
     error ZeroValue();
+    /// @notice The advance payment `advance` exceeds the contract value `value`.
+    error AdvanceExceedsValue(uint96 advance, uint96 value);
     /// @notice The period must end after it starts.
     error InvalidPeriod(uint40 startDate, uint40 endDate);
     /// @notice A contract needs between one and `max` milestones; `count` were given.
@@ -99,11 +148,29 @@ interface IContractRegistry {
     error InvalidMilestone(uint256 index, uint96 amount, uint8 requiredApprovals, uint16 inspectorMask);
     /// @notice The milestones add up to `total`, above the contract value `value`.
     error MilestonesExceedValue(uint256 total, uint96 value);
+    /// @notice The batch's arrays have different lengths.
+    error BatchLengthMismatch(uint256 registrations, uint256 milestoneLists, uint256 inspectorLists);
     /// @notice The acceptance signature has expired at `deadline`.
     error AcceptanceExpired(uint256 deadline);
     /// @notice The acceptance was signed by `signer`, not by the contractor `contractor`.
     error InvalidAcceptanceSignature(address signer, address contractor);
-    /// @notice The modules were already wired.
+    /// @notice The amendment would take the value to `newValue`, above the cap `cap` on the original value.
+    error AmendmentExceedsCap(uint96 newValue, uint256 cap);
+    /// @notice The value `newValue` would fall below `committed` (funded escrow or milestone total).
+    error ValueBelowCommitted(uint96 newValue, uint256 committed);
+    /// @notice The consent does not match amendment proposal `expected` of contract `id`.
+    error AmendmentMismatch(bytes32 id, bytes32 expected, bytes32 given);
+    /// @notice Contract `id` is under dispute: payments and attestations are frozen.
+    error ContractDisputed(bytes32 id);
+    /// @notice Contract `id` is not under dispute.
+    error NotDisputed(bytes32 id);
+    /// @notice A parameter is out of range (basis points above 10000).
+    error InvalidParameters();
+    /// @notice The ledger is paused for an emergency.
+    error LedgerPaused();
+    /// @notice Only the milestone verifier may report settled milestones; `caller` is not it.
+    error OnlyVerifier(address caller);
+    /// @notice The modules were already wired, or a module address is zero.
     error ModulesAlreadySet();
     /// @notice The modules are not wired yet.
     error ModulesNotSet();
@@ -111,14 +178,14 @@ interface IContractRegistry {
     /// @notice Role of the officials of `agency` (PPK); granted and revoked by the admin.
     function officialRole(bytes32 agency) external pure returns (bytes32);
 
-    /// @notice Role of certified inspectors (PPHP); agencies assign them per contract.
-    function INSPECTOR_ROLE() external view returns (bytes32);
-
     /// @notice The milestone verifier module.
     function verifier() external view returns (address);
 
     /// @notice The payment escrow module.
     function escrow() external view returns (address);
+
+    /// @notice Whether the ledger is paused.
+    function paused() external view returns (bool);
 
     /// @notice The stored contract `id`; reverts with {UnknownContract} if there is none.
     function getContract(bytes32 id) external view returns (GovContract memory);
@@ -129,20 +196,33 @@ interface IContractRegistry {
     /// @notice Whether `account` currently holds the inspector role.
     function isInspector(address account) external view returns (bool);
 
-    /// @notice Whether `agency` may register contracts.
-    function agencyEnabled(bytes32 agency) external view returns (bool);
+    /// @notice Allow `agency` to register contracts of the categories in `categoryMask` (0 removes it). Admin only.
+    function setAgencyCategories(bytes32 agency, uint8 categoryMask) external;
 
-    /// @notice Enable or disable `agency` for registration. Admin only.
-    function setAgencyEnabled(bytes32 agency, bool enabled) external;
+    /// @notice Set the policy parameters for contracts registered from now on. Admin only.
+    function setParameters(Parameters calldata parameters) external;
 
     /// @notice Wire the verifier and escrow modules, once. Admin only.
     function setModules(address verifier_, address escrow_) external;
+
+    /// @notice Stop every state change in the ledger (the rollback plan's first step). Pauser only.
+    function pause() external;
+
+    /// @notice Resume after a pause. Pauser only.
+    function unpause() external;
 
     /// @notice Register a contract with its milestones and inspectors; it stays pending until accepted.
     /// @return id keccak256 of the ocid
     function register(Registration calldata registration, MilestoneInput[] calldata milestones, address[] calldata inspectors)
         external
         returns (bytes32 id);
+
+    /// @notice Register many contracts in one transaction (migration of existing contracts).
+    function registerBatch(
+        Registration[] calldata registrations,
+        MilestoneInput[][] calldata milestones,
+        address[][] calldata inspectors
+    ) external returns (bytes32[] memory ids);
 
     /// @notice The contractor accepts contract `id`, which becomes active.
     function accept(bytes32 id) external;
@@ -152,4 +232,24 @@ interface IContractRegistry {
 
     /// @notice The EIP-712 digest the contractor signs to accept contract `id`.
     function acceptanceDigest(bytes32 id, uint256 deadline) external view returns (bytes32);
+
+    /// @notice One party proposes an amendment; it takes effect when the other consents to the same content.
+    function proposeAmendment(bytes32 id, uint96 newValue, bytes32 rationaleHash, MilestoneChange[] calldata changes)
+        external;
+
+    /// @notice The other party consents to the pending amendment, restating its exact content.
+    function consentAmendment(bytes32 id, uint96 newValue, bytes32 rationaleHash, MilestoneChange[] calldata changes)
+        external;
+
+    /// @notice An official of the agency terminates contract `id`, giving the hash of the reasons.
+    function terminate(bytes32 id, bytes32 reasonHash) external;
+
+    /// @notice A party (the contractor or an agency official) flags a dispute; payments freeze.
+    function raiseDispute(bytes32 id, bytes32 reasonHash) external;
+
+    /// @notice The arbiter resolves the dispute; payments resume.
+    function resolveDispute(bytes32 id, bytes32 resolutionHash) external;
+
+    /// @notice The verifier reports that one more milestone of `id` is paid; the last one completes it.
+    function milestoneSettled(bytes32 id) external;
 }

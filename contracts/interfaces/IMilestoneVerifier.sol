@@ -5,14 +5,15 @@ import {IContractRegistry} from "./IContractRegistry.sol";
 
 /// @title IMilestoneVerifier
 /// @notice Milestones of a contract: the contractor submits evidence, assigned inspectors approve or
-/// reject it, and k approvals verify it, which credits the payment in the escrow.
+/// reject it, and k approvals verify it, which credits the payment (less any late penalty) in the escrow.
 interface IMilestoneVerifier {
-    /// @notice Planned -> Submitted -> (Rejected -> Submitted)* -> Paid.
+    /// @notice Planned -> Submitted -> (Rejected -> Submitted)* -> Paid; an amendment may cancel an unpaid one.
     enum MilestoneStatus {
         Planned,
         Submitted,
         Rejected,
-        Paid
+        Paid,
+        Cancelled
     }
 
     /// @notice One milestone in one storage slot; `approvals` is a bitmask over the contract's inspectors.
@@ -29,20 +30,22 @@ interface IMilestoneVerifier {
 
     /// @notice Inspectors were assigned to contract `id` (bit i of a milestone's mask = inspectors[i]).
     event InspectorsAssigned(bytes32 indexed id, address[] inspectors);
-    /// @notice Milestone `index` of contract `id` was planned.
+    /// @notice Milestone `index` of contract `id` was planned, or re-planned by an amendment.
     event MilestoneRegistered(
         bytes32 indexed id, uint256 indexed index, uint96 amount, uint40 dueDate, uint8 requiredApprovals, uint16 inspectorMask
     );
+    /// @notice An amendment cancelled milestone `index` of contract `id` before it was paid.
+    event MilestoneCancelled(bytes32 indexed id, uint256 indexed index);
     /// @notice The contractor submitted evidence (a hash of the off-chain documents) for a milestone.
     event MilestoneSubmitted(bytes32 indexed id, uint256 indexed index, bytes32 evidenceHash, uint8 round);
     /// @notice An assigned inspector approved a milestone with a report hash.
     event MilestoneApproved(bytes32 indexed id, uint256 indexed index, address indexed inspector, bytes32 reportHash);
     /// @notice An assigned inspector rejected a milestone; the contractor must resubmit.
     event MilestoneRejected(bytes32 indexed id, uint256 indexed index, address indexed inspector, bytes32 reportHash);
-    /// @notice The k-th approval verified a milestone and its amount was credited to the contractor.
-    event MilestoneVerified(bytes32 indexed id, uint256 indexed index, uint96 amount);
+    /// @notice The k-th approval verified a milestone; `penalty` is withheld for `daysLate` days of lateness.
+    event MilestoneVerified(bytes32 indexed id, uint256 indexed index, uint96 amount, uint256 penalty, uint256 daysLate);
 
-    /// @notice Only the registry may register milestones; `caller` is not it.
+    /// @notice Only the registry may register or amend milestones; `caller` is not it.
     error OnlyRegistry(address caller);
     /// @notice Contract `id` has no milestone `index`.
     error UnknownMilestone(bytes32 id, uint256 index);
@@ -57,6 +60,14 @@ interface IMilestoneVerifier {
     function registerMilestones(bytes32 id, address[] calldata inspectors, IContractRegistry.MilestoneInput[] calldata milestones)
         external;
 
+    /// @notice Apply an agreed amendment's milestone changes. Registry only.
+    /// @return total the new sum of the amounts of milestones not cancelled
+    /// @return count the new number of milestones
+    /// @return cancelled how many milestones this amendment cancelled
+    function amendMilestones(bytes32 id, IContractRegistry.MilestoneChange[] calldata changes)
+        external
+        returns (uint256 total, uint256 count, uint256 cancelled);
+
     /// @notice The contractor submits evidence for milestone `index` of active contract `id`.
     function submit(bytes32 id, uint256 index, bytes32 evidenceHash) external;
 
@@ -65,6 +76,12 @@ interface IMilestoneVerifier {
 
     /// @notice An assigned inspector rejects a submitted milestone, sending it back for resubmission.
     function reject(bytes32 id, uint256 index, bytes32 reportHash) external;
+
+    /// @notice The late penalty of `amount` for a submission at `submittedAt` against `dueDate` under `terms`.
+    function latePenalty(uint96 amount, uint40 dueDate, uint40 submittedAt, IContractRegistry.Parameters memory terms)
+        external
+        pure
+        returns (uint256 penalty, uint256 daysLate);
 
     /// @notice Milestone `index` of contract `id`.
     function getMilestone(bytes32 id, uint256 index) external view returns (Milestone memory);

@@ -19,4 +19,9 @@ library InspectorMask {
     function with_(uint16 mask, uint256 index) internal pure returns (uint16) {
         return mask | uint16(1 << index);
     }
+
+    /// @notice Whether `mask` names only existing inspectors and can reach `required` approvals.
+    function validAssignment(uint16 mask, uint8 required, uint256 inspectorCount) internal pure returns (bool) {
+        return mask != 0 && uint256(mask) >> inspectorCount == 0 && required != 0 && required <= count(mask);
+    }
 }

@@ -7,10 +7,12 @@ import {IPaymentEscrow} from "../interfaces/IPaymentEscrow.sol";
 import {InspectorMask} from "../libraries/InspectorMask.sol";
 
 /// @title MilestoneVerifier
-/// @notice The acceptance of delivered work: evidence in, k-of-n inspector approvals, payment credited.
-/// Evidence and reports are hashes of documents kept off chain.
+/// @notice The acceptance of delivered work: evidence in, k-of-n inspector approvals, payment credited
+/// less any late penalty. Evidence and reports are hashes of documents kept off chain.
 contract MilestoneVerifier is IMilestoneVerifier {
     using InspectorMask for uint16;
+
+    uint256 private constant _BPS = 10_000;
 
     IContractRegistry public immutable registry;
 
@@ -21,35 +23,68 @@ contract MilestoneVerifier is IMilestoneVerifier {
         registry = registry_;
     }
 
+    modifier onlyRegistry() {
+        if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
+        _;
+    }
+
     /// @inheritdoc IMilestoneVerifier
     function registerMilestones(bytes32 id, address[] calldata inspectors, IContractRegistry.MilestoneInput[] calldata milestones)
         external
+        onlyRegistry
     {
-        if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
         _inspectors[id] = inspectors;
         emit InspectorsAssigned(id, inspectors);
         Milestone[] storage list = _milestones[id];
         for (uint256 i; i < milestones.length; ++i) {
             IContractRegistry.MilestoneInput calldata m = milestones[i];
-            list.push(
-                Milestone({
-                    amount: m.amount,
-                    dueDate: m.dueDate,
-                    submittedAt: 0,
-                    status: MilestoneStatus.Planned,
-                    requiredApprovals: m.requiredApprovals,
-                    round: 0,
-                    inspectorMask: m.inspectorMask,
-                    approvals: 0
-                })
-            );
+            list.push(_planned(m.amount, m.dueDate, m.requiredApprovals, m.inspectorMask));
             emit MilestoneRegistered(id, i, m.amount, m.dueDate, m.requiredApprovals, m.inspectorMask);
         }
     }
 
     /// @inheritdoc IMilestoneVerifier
+    function amendMilestones(bytes32 id, IContractRegistry.MilestoneChange[] calldata changes)
+        external
+        onlyRegistry
+        returns (uint256 total, uint256 count, uint256 cancelled)
+    {
+        Milestone[] storage list = _milestones[id];
+        uint256 inspectorCount = _inspectors[id].length;
+        for (uint256 i; i < changes.length; ++i) {
+            IContractRegistry.MilestoneChange calldata ch = changes[i];
+            if (ch.index == list.length && ch.amount != 0) {
+                list.push(_planned(0, 0, 0, 0));
+            } else if (ch.index >= list.length) {
+                revert UnknownMilestone(id, ch.index);
+            }
+            Milestone storage m = list[ch.index];
+            if (m.status != MilestoneStatus.Planned && m.status != MilestoneStatus.Rejected) {
+                revert WrongMilestoneStatus(id, ch.index, m.status);
+            }
+            if (ch.amount == 0) {
+                m.status = MilestoneStatus.Cancelled;
+                ++cancelled;
+                emit MilestoneCancelled(id, ch.index);
+                continue;
+            }
+            if (!InspectorMask.validAssignment(ch.inspectorMask, ch.requiredApprovals, inspectorCount)) {
+                revert IContractRegistry.InvalidMilestone(ch.index, ch.amount, ch.requiredApprovals, ch.inspectorMask);
+            }
+            (m.amount, m.dueDate, m.requiredApprovals, m.inspectorMask) =
+                (ch.amount, ch.dueDate, ch.requiredApprovals, ch.inspectorMask);
+            emit MilestoneRegistered(id, ch.index, ch.amount, ch.dueDate, ch.requiredApprovals, ch.inspectorMask);
+        }
+        count = list.length;
+        if (count > 64) revert IContractRegistry.InvalidMilestoneCount(count, 64);
+        for (uint256 i; i < count; ++i) {
+            if (list[i].status != MilestoneStatus.Cancelled) total += list[i].amount;
+        }
+    }
+
+    /// @inheritdoc IMilestoneVerifier
     function submit(bytes32 id, uint256 index, bytes32 evidenceHash) external {
-        IContractRegistry.GovContract memory c = _activeContract(id);
+        IContractRegistry.GovContract memory c = _workable(id);
         if (msg.sender != c.contractor) revert IContractRegistry.NotContractor(msg.sender, id);
         Milestone storage m = _milestone(id, index);
         if (m.status != MilestoneStatus.Planned && m.status != MilestoneStatus.Rejected) {
@@ -64,7 +99,7 @@ contract MilestoneVerifier is IMilestoneVerifier {
 
     /// @inheritdoc IMilestoneVerifier
     function approve(bytes32 id, uint256 index, bytes32 reportHash) external {
-        _activeContract(id);
+        IContractRegistry.GovContract memory c = _workable(id);
         Milestone storage m = _submitted(id, index);
         uint256 slot = _assignedSlot(id, index, m.inspectorMask);
         if (m.approvals.contains(slot)) revert AlreadyApproved(msg.sender, id, index);
@@ -75,18 +110,33 @@ contract MilestoneVerifier is IMilestoneVerifier {
 
         m.status = MilestoneStatus.Paid;
         uint96 amount = m.amount;
-        emit MilestoneVerified(id, index, amount);
-        IPaymentEscrow(registry.escrow()).release(id, index, amount);
+        (uint256 penalty, uint256 daysLate) = latePenalty(amount, m.dueDate, m.submittedAt, c.terms);
+        emit MilestoneVerified(id, index, amount, penalty, daysLate);
+        IPaymentEscrow(registry.escrow()).release(id, index, amount, penalty);
+        registry.milestoneSettled(id);
     }
 
     /// @inheritdoc IMilestoneVerifier
     function reject(bytes32 id, uint256 index, bytes32 reportHash) external {
-        _activeContract(id);
+        _workable(id);
         Milestone storage m = _submitted(id, index);
         _assignedSlot(id, index, m.inspectorMask);
         m.status = MilestoneStatus.Rejected;
         m.approvals = 0;
         emit MilestoneRejected(id, index, msg.sender, reportHash);
+    }
+
+    /// @inheritdoc IMilestoneVerifier
+    function latePenalty(uint96 amount, uint40 dueDate, uint40 submittedAt, IContractRegistry.Parameters memory terms)
+        public
+        pure
+        returns (uint256 penalty, uint256 daysLate)
+    {
+        if (submittedAt <= dueDate) return (0, 0);
+        daysLate = (uint256(submittedAt) - dueDate + 1 days - 1) / 1 days; // a started day counts
+        penalty = uint256(amount) * terms.penaltyPerDayBps * daysLate / _BPS;
+        uint256 cap = uint256(amount) * terms.penaltyCapBps / _BPS;
+        if (penalty > cap) penalty = cap;
     }
 
     /// @inheritdoc IMilestoneVerifier
@@ -104,11 +154,27 @@ contract MilestoneVerifier is IMilestoneVerifier {
         return _inspectors[id];
     }
 
-    function _activeContract(bytes32 id) private view returns (IContractRegistry.GovContract memory c) {
+    function _planned(uint96 amount, uint40 dueDate, uint8 required, uint16 mask) private pure returns (Milestone memory) {
+        return Milestone({
+            amount: amount,
+            dueDate: dueDate,
+            submittedAt: 0,
+            status: MilestoneStatus.Planned,
+            requiredApprovals: required,
+            round: 0,
+            inspectorMask: mask,
+            approvals: 0
+        });
+    }
+
+    /// @dev Milestones move only on an active, undisputed contract of an unpaused ledger.
+    function _workable(bytes32 id) private view returns (IContractRegistry.GovContract memory c) {
+        if (registry.paused()) revert IContractRegistry.LedgerPaused();
         c = registry.getContract(id);
         if (c.status != IContractRegistry.Status.Active) {
             revert IContractRegistry.WrongContractStatus(id, c.status, IContractRegistry.Status.Active);
         }
+        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
     }
 
     function _milestone(bytes32 id, uint256 index) private view returns (Milestone storage) {

@@ -2,19 +2,23 @@
 pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
 /// @title SettlementToken
 /// @notice An ERC-20 standing for the Rupiah on the ledger, in sen (two decimals). Only the treasury
 /// (the state payment system) mints budget into agencies' accounts and burns what returns to it.
-contract SettlementToken is ERC20, AccessControl {
+contract SettlementToken is ERC20, AccessControlDefaultAdminRules {
     /// @notice Role of the state treasury.
     bytes32 public constant TREASURY_ROLE = keccak256("TREASURY_ROLE");
 
-    /// @param admin grants and revokes the treasury role
+    /// @param admin grants and revokes the treasury role; handed over in two delayed steps
+    /// @param adminTransferDelay seconds a new admin must wait to accept a transfer
     /// @param treasury the first holder of the treasury role
-    constructor(address admin, address treasury) ERC20("Rupiah Settlement Token", "IDRS") {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    constructor(address admin, uint48 adminTransferDelay, address treasury)
+        ERC20("Rupiah Settlement Token", "IDRS")
+        AccessControlDefaultAdminRules(adminTransferDelay, admin)
+    {
         _grantRole(TREASURY_ROLE, treasury);
     }
 

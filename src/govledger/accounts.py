@@ -25,6 +25,8 @@ DEMO_ROLES = {
     "inspector2": "PPHP, inspector",
     "inspector3": "PPHP, inspector",
     "auditor": "APIP auditor (reads only)",
+    "guardian": "emergency pauser, held apart from the admin",
+    "arbiter": "dispute arbiter",
 }
 
 

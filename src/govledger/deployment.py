@@ -16,6 +16,7 @@ from .errors import GovLedgerValueError, NotFoundError
 from .types import Address
 
 MANIFEST_VERSION = 1
+ADMIN_TRANSFER_DELAY = 2 * 86400  # a new platform admin waits two days before accepting the role
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class Deployment:
         return cls(**data)
 
 
-def deploy(sender: TransactionSender, admin: LocalAccount, treasury: Address) -> Deployment:
+def deploy(sender: TransactionSender, admin: LocalAccount, treasury: Address,
+           admin_delay: int = ADMIN_TRANSFER_DELAY) -> Deployment:
     """Deploy token, registry, verifier and escrow, signed by `admin`, and wire them together."""
 
     def create(name: str, *args: Any) -> tuple[Address, int]:
@@ -62,8 +64,8 @@ def deploy(sender: TransactionSender, admin: LocalAccount, treasury: Address) ->
         assert receipt.contract_address is not None
         return receipt.contract_address, receipt.block_number
 
-    token, first_block = create("SettlementToken", admin.address, treasury)
-    registry, _ = create("ContractRegistry", admin.address)
+    token, first_block = create("SettlementToken", admin.address, admin_delay, treasury)
+    registry, _ = create("ContractRegistry", admin.address, admin_delay)
     verifier, _ = create("MilestoneVerifier", registry)
     escrow, _ = create("PaymentEscrow", registry, token)
     registry_contract = sender.w3.eth.contract(address=registry, abi=load_artifact("ContractRegistry")["abi"])

@@ -100,7 +100,7 @@ class Panic(ContractError):
 
 
 CONTRACT_STATUS = ("pending", "active", "completed", "terminated")
-MILESTONE_STATUS = ("planned", "submitted", "rejected", "paid")
+MILESTONE_STATUS = ("planned", "submitted", "rejected", "paid", "cancelled")
 
 # Argument names shared by the Solidity errors -> the Describer method that shows them.
 _DESCRIBED_AS = {
@@ -113,6 +113,7 @@ _DESCRIBED_AS = {
     "spender": "account",
     "sender": "account",
     "receiver": "account",
+    "defaultAdmin": "account",
     "agency": "agency",
     "neededRole": "role",
 }
@@ -126,8 +127,42 @@ class UnknownContract(ContractError):
 class ContractAlreadyRegistered(ContractError):
     template = "contract {id} is already registered"
 
-class AgencyNotEnabled(ContractError):
-    template = "agency {agency} is not enabled for registration (rollout allowlist)"
+class CategoryNotAllowed(ContractError):
+    template = "agency {agency} may not register {category} contracts (rollout allowlist)"
+    labels = {"category": ("works", "goods", "services", "consulting")}
+
+class NotAParty(ContractError):
+    template = "{account} is neither the contractor nor an official of the agency of contract {id}"
+
+class AdvanceExceedsValue(ContractError):
+    template = "the advance payment {advance} exceeds the contract value {value}"
+
+class BatchLengthMismatch(ContractError):
+    template = "the batch has {registrations} contracts but {milestoneLists} milestone lists and {inspectorLists} inspector lists"
+
+class AmendmentExceedsCap(ContractError):
+    template = "the amendment would take the value to {newValue}, above the cap {cap} on the original value"
+
+class ValueBelowCommitted(ContractError):
+    template = "the value {newValue} would fall below the {committed} already funded"
+
+class AmendmentMismatch(ContractError):
+    template = "this is not the amendment proposed for contract {id}: its content differs (or it was replaced)"
+
+class ContractDisputed(ContractError):
+    template = "contract {id} is under dispute: payments and attestations are frozen"
+
+class NotDisputed(ContractError):
+    template = "contract {id} is not under dispute"
+
+class InvalidParameters(ContractError):
+    template = "a parameter is out of range (basis points above 10000)"
+
+class LedgerPaused(ContractError):
+    template = "the ledger is paused for an emergency"
+
+class OnlyVerifier(ContractError):
+    template = "only the milestone verifier may report settled milestones, not {caller}"
 
 class NotAgencyOfficial(ContractError):
     template = "{account} is not an official of agency {agency}"
@@ -203,8 +238,17 @@ class AlreadyApproved(ContractError):
 
 # --- PaymentEscrow ------------------------------------------------------------------------------
 
-class OnlyVerifier(ContractError):
+class OnlyMilestoneVerifier(ContractError):
     template = "only the milestone verifier may release payments, not {caller}"
+
+class NoAdvanceDue(ContractError):
+    template = "contract {id} has no advance payment due (none agreed, or already paid)"
+
+class ContractStillOpen(ContractError):
+    template = "contract {id} is still open: only completed or terminated contracts return funds"
+
+class MaintenancePeriodNotOver(ContractError):
+    template = "the retention of contract {id} is held until {releasableAt} (end of the maintenance period)"
 
 class ZeroAmount(ContractError):
     template = "the amount must be above zero"
@@ -238,6 +282,21 @@ class ERC20InsufficientAllowance(ContractError):
 
 class ERC20InvalidReceiver(ContractError):
     template = "tokens cannot be sent to {receiver}"
+
+class AccessControlEnforcedDefaultAdminRules(ContractError):
+    template = "the admin role changes only by the two-step, delayed transfer"
+
+class AccessControlEnforcedDefaultAdminDelay(ContractError):
+    template = "the admin transfer can be accepted from {schedule}, not yet"
+
+class AccessControlInvalidDefaultAdmin(ContractError):
+    template = "{defaultAdmin} is not the pending admin"
+
+class EnforcedPause(ContractError):
+    template = "the ledger is paused for an emergency"
+
+class ExpectedPause(ContractError):
+    template = "the ledger is not paused"
 
 class ReentrancyGuardReentrantCall(ContractError):
     template = "re-entrant call refused"

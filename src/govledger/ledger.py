@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -12,27 +11,20 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import to_checksum_address
 from web3 import Web3
 
+from ._utils import codec
 from ._utils.reverts import RevertDecoder
 from ._utils.transactions import TransactionSender
 from .accounts import demo_accounts
 from .deployment import Deployment, deploy
 from .errors import GovLedgerValueError, NotFoundError, PlainDescriber
-from .roles import INSPECTOR_ROLE, agency_code, agency_id, official_role
+from .roles import ARBITER_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, agency_id, official_role
 from .types import (
-    Address, Category, ContractId, ContractSpec, ContractStatus, EscrowAccount, GovContract, Milestone,
-    MilestoneStatus, Receipt, Sen, contract_id,
+    Address, Category, ContractId, ContractSpec, EscrowAccount, GovContract, Milestone, MilestoneChange,
+    Parameters, Receipt, Sen, contract_id,
 )
 
 DEFAULT_DATA_DIR = Path(".govledger")
 MANIFEST_NAME = "deployment.json"
-
-
-def _timestamp(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
-
-
-def _day(timestamp: int) -> date:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).date()
 
 
 class Ledger:
@@ -100,11 +92,11 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def deploy(self, admin: LocalAccount, treasury: Address) -> Deployment:
+    def deploy(self, admin: LocalAccount, treasury: Address, **options: int) -> Deployment:
         """Deploy the suite with `admin` as platform admin; saves the manifest if the ledger has a path."""
         if self.deployment is not None:
             raise GovLedgerValueError(f"already deployed (registry at {self.deployment.addresses['ContractRegistry']})")
-        deployment = deploy(self._sender, admin, treasury)
+        deployment = deploy(self._sender, admin, treasury, **options)
         if self.manifest_path is not None:
             deployment.save(self.manifest_path)
         self._attach(deployment)
@@ -128,9 +120,15 @@ class Ledger:
 
     # --- platform admin and treasury ------------------------------------------------------------
 
-    def enable_agency(self, admin: LocalAccount, agency: str, enabled: bool = True) -> Receipt:
-        """Put `agency` on (or off) the rollout allowlist."""
-        return self._send(admin, self.registry.functions.setAgencyEnabled(agency_id(agency), enabled))
+    def enable_agency(self, admin: LocalAccount, agency: str,
+                      categories: Sequence[Category] = tuple(Category)) -> Receipt:
+        """Put `agency` on the rollout allowlist for `categories` (an empty list takes it off)."""
+        bits = sum(1 << int(c) for c in categories)
+        return self._send(admin, self.registry.functions.setAgencyCategories(agency_id(agency), bits))
+
+    def allowed_categories(self, agency: str) -> list[Category]:
+        bits = self._call(self.registry.functions.agencyCategories(agency_id(agency)))
+        return [c for c in Category if bits >> int(c) & 1]
 
     def appoint_official(self, admin: LocalAccount, agency: str, account: Address) -> Receipt:
         """Grant `account` the official (PPK) role of `agency`."""
@@ -143,6 +141,30 @@ class Ledger:
     def revoke_inspector(self, admin: LocalAccount, account: Address) -> Receipt:
         return self._send(admin, self.registry.functions.revokeRole(INSPECTOR_ROLE, account))
 
+    def appoint_pauser(self, admin: LocalAccount, account: Address) -> Receipt:
+        """Grant `account` the emergency pause role (keep it apart from the admin)."""
+        return self._send(admin, self.registry.functions.grantRole(PAUSER_ROLE, account))
+
+    def appoint_arbiter(self, admin: LocalAccount, account: Address) -> Receipt:
+        return self._send(admin, self.registry.functions.grantRole(ARBITER_ROLE, account))
+
+    def set_parameters(self, admin: LocalAccount, parameters: Parameters) -> Receipt:
+        """Set the policy for contracts registered from now on."""
+        return self._send(admin, self.registry.functions.setParameters(codec.parameters_tuple(parameters)))
+
+    def parameters(self) -> Parameters:
+        return codec.parameters(self._call(self.registry.functions.parameters()))
+
+    def pause(self, pauser: LocalAccount) -> Receipt:
+        """Stop every state change in the ledger: the rollback plan's first step."""
+        return self._send(pauser, self.registry.functions.pause())
+
+    def unpause(self, pauser: LocalAccount) -> Receipt:
+        return self._send(pauser, self.registry.functions.unpause())
+
+    def is_paused(self) -> bool:
+        return bool(self._call(self.registry.functions.paused()))
+
     def mint(self, treasury: LocalAccount, to: Address, amount: Sen) -> Receipt:
         """The treasury allocates `amount` of settlement tokens to `to` (an agency official's account)."""
         return self._send(treasury, self.token.functions.mint(to, amount))
@@ -151,19 +173,54 @@ class Ledger:
 
     def register(self, official: LocalAccount, spec: ContractSpec) -> ContractId:
         """Register a contract with its milestones; it stays pending until the contractor accepts."""
-        inspectors: list[Address] = []
-        for m in spec.milestones:
-            inspectors += [to_checksum_address(i) for i in m.inspectors if to_checksum_address(i) not in inspectors]
-        milestones = [
-            (m.amount, _timestamp(m.due), m.required_approvals,
-             sum(1 << inspectors.index(to_checksum_address(i)) for i in m.inspectors))
-            for m in spec.milestones
-        ]
-        registration = (spec.ocid, agency_id(spec.agency), to_checksum_address(spec.contractor), int(spec.category),
-                        spec.value, _timestamp(spec.start), _timestamp(spec.end), spec.document_hash, spec.metadata_uri)
         self._ocids[contract_id(spec.ocid)] = spec.ocid
-        self._send(official, self.registry.functions.register(registration, milestones, inspectors))
+        self._send(official, self.registry.functions.register(*codec.registration(spec)))
         return contract_id(spec.ocid)
+
+    def register_batch(self, official: LocalAccount, specs: Sequence[ContractSpec]) -> list[ContractId]:
+        """Register many contracts in one transaction: all of them, or none."""
+        encoded = [codec.registration(s) for s in specs]
+        for spec in specs:
+            self._ocids[contract_id(spec.ocid)] = spec.ocid
+        self._send(official, self.registry.functions.registerBatch(
+            [e[0] for e in encoded], [e[1] for e in encoded], [e[2] for e in encoded]))
+        return [contract_id(s.ocid) for s in specs]
+
+    def propose_amendment(self, party: LocalAccount, ocid: str, new_value: Sen, rationale_hash: bytes,
+                          changes: Sequence[MilestoneChange] = ()) -> Receipt:
+        """Either party proposes an amendment (addendum); the other consents with :meth:`consent_amendment`."""
+        return self._send(party, self.registry.functions.proposeAmendment(*self._amendment(ocid, new_value,
+                                                                                         rationale_hash, changes)))
+
+    def consent_amendment(self, party: LocalAccount, ocid: str, new_value: Sen, rationale_hash: bytes,
+                          changes: Sequence[MilestoneChange] = ()) -> Receipt:
+        """The other party consents, restating the exact content it agrees to."""
+        return self._send(party, self.registry.functions.consentAmendment(*self._amendment(ocid, new_value,
+                                                                                         rationale_hash, changes)))
+
+    def terminate(self, official: LocalAccount, ocid: str, reason_hash: bytes) -> Receipt:
+        """Terminate the contract; what it never earned can then be reclaimed with :meth:`reclaim`."""
+        return self._send(official, self.registry.functions.terminate(self._id(ocid), codec.hash32(reason_hash)))
+
+    def raise_dispute(self, party: LocalAccount, ocid: str, reason_hash: bytes) -> Receipt:
+        """Either party flags a dispute: payments on the contract freeze until the arbiter resolves it."""
+        return self._send(party, self.registry.functions.raiseDispute(self._id(ocid), codec.hash32(reason_hash)))
+
+    def resolve_dispute(self, arbiter: LocalAccount, ocid: str, resolution_hash: bytes) -> Receipt:
+        return self._send(arbiter, self.registry.functions.resolveDispute(self._id(ocid),
+                                                                          codec.hash32(resolution_hash)))
+
+    def pay_advance(self, official: LocalAccount, ocid: str) -> Receipt:
+        """Credit the agreed advance payment; milestone payments recover it pro rata."""
+        return self._send(official, self.escrow.functions.payAdvance(self._id(ocid)))
+
+    def release_retention(self, official: LocalAccount, ocid: str) -> Receipt:
+        """Release the retention to the contractor once the maintenance period is over."""
+        return self._send(official, self.escrow.functions.releaseRetention(self._id(ocid)))
+
+    def reclaim(self, official: LocalAccount, ocid: str) -> Receipt:
+        """Take back what a completed or terminated contract never earned (penalties, unspent funds)."""
+        return self._send(official, self.escrow.functions.reclaim(self._id(ocid)))
 
     def fund(self, official: LocalAccount, ocid: str, amount: Sen) -> Receipt:
         """Move `amount` from the official's tokens into the contract's escrow (approves, then funds)."""
@@ -193,7 +250,8 @@ class Ledger:
 
     def submit(self, contractor: LocalAccount, ocid: str, index: int, evidence_hash: bytes) -> Receipt:
         """Submit the hash of milestone `index`'s evidence (documents stay off chain)."""
-        return self._send(contractor, self.verifier.functions.submit(self._id(ocid), index, _hash32(evidence_hash)))
+        return self._send(contractor, self.verifier.functions.submit(self._id(ocid), index,
+                                                                     codec.hash32(evidence_hash)))
 
     def withdraw(self, contractor: LocalAccount, ocid: str) -> Receipt:
         """Withdraw everything credited to the contractor on this contract."""
@@ -203,41 +261,34 @@ class Ledger:
 
     def approve(self, inspector: LocalAccount, ocid: str, index: int, report_hash: bytes) -> Receipt:
         """Approve a submitted milestone; the k-th approval credits its amount to the contractor."""
-        return self._send(inspector, self.verifier.functions.approve(self._id(ocid), index, _hash32(report_hash)))
+        return self._send(inspector, self.verifier.functions.approve(self._id(ocid), index,
+                                                                     codec.hash32(report_hash)))
 
     def reject(self, inspector: LocalAccount, ocid: str, index: int, report_hash: bytes) -> Receipt:
         """Reject a submitted milestone; the contractor must resubmit."""
-        return self._send(inspector, self.verifier.functions.reject(self._id(ocid), index, _hash32(report_hash)))
+        return self._send(inspector, self.verifier.functions.reject(self._id(ocid), index,
+                                                                    codec.hash32(report_hash)))
 
     # --- reads ----------------------------------------------------------------------------------
 
     def contract(self, ocid: str) -> GovContract:
         cid = self._id(ocid)
-        c = self._call(self.registry.functions.getContract(cid))
-        return GovContract(
-            id=cid, ocid=self._ocids.get(cid), contractor=Address(c[0]), category=Category(c[1]),
-            status=ContractStatus(c[2]), disputed=c[3], milestone_count=c[4], start=_day(c[5]), value=Sen(c[6]),
-            original_value=Sen(c[7]), end=_day(c[8]), agency=agency_code(c[9]), document_hash=bytes(c[10]),
-        )
+        return codec.gov_contract(cid, self._ocids.get(cid), self._call(self.registry.functions.getContract(cid)))
+
+    def inspectors(self, ocid: str) -> list[Address]:
+        return [Address(a) for a in self._call(self.verifier.functions.inspectorsOf(self._id(ocid)))]
 
     def milestones(self, ocid: str) -> list[Milestone]:
         cid = self._id(ocid)
-        inspectors = [Address(a) for a in self._call(self.verifier.functions.inspectorsOf(cid))]
+        inspectors = self.inspectors(ocid)
         count = self._call(self.verifier.functions.milestoneCount(cid))
-        result = []
-        for index in range(count):
-            amount, due, submitted_at, status, k, rnd, mask, approvals = self._call(
-                self.verifier.functions.getMilestone(cid, index))
-            result.append(Milestone(
-                index=index, amount=Sen(amount), due=_day(due), status=MilestoneStatus(status), required_approvals=k,
-                inspectors=_members(inspectors, mask), approved_by=_members(inspectors, approvals), round=rnd,
-                submitted_at=submitted_at or None,
-            ))
-        return result
+        return [codec.milestone(i, self._call(self.verifier.functions.getMilestone(cid, i)), inspectors)
+                for i in range(count)]
 
     def escrow_account(self, ocid: str) -> EscrowAccount:
-        funded, held, withdrawable, withdrawn = self._call(self.escrow.functions.accountOf(self._id(ocid)))
-        return EscrowAccount(Sen(funded), Sen(held), Sen(withdrawable), Sen(withdrawn))
+        cid = self._id(ocid)
+        return codec.escrow_account(self._call(self.escrow.functions.accountOf(cid)),
+                                    self._call(self.escrow.functions.advanceOf(cid)))
 
     def balance(self, account: Address) -> Sen:
         """Settlement tokens held by `account`."""
@@ -256,6 +307,12 @@ class Ledger:
         address = to_checksum_address(address)
         short = f"{address[:6]}…{address[-4:]}"
         return f"{self._labels[address]} ({short})" if address in self._labels else short
+
+    def _amendment(self, ocid: str, new_value: Sen, rationale_hash: bytes,
+                   changes: Sequence[MilestoneChange]) -> tuple[Any, ...]:
+        inspectors = self.inspectors(ocid)
+        return (self._id(ocid), new_value, codec.hash32(rationale_hash),
+                [codec.milestone_change(c, inspectors) for c in changes])
 
     def _id(self, ocid: str) -> ContractId:
         if not ocid or not isinstance(ocid, str):
@@ -283,13 +340,3 @@ class _LedgerDescriber(PlainDescriber):
 
     def account(self, address: str) -> str:
         return self._ledger.label(address)
-
-
-def _hash32(value: bytes) -> bytes:
-    if len(value) != 32:
-        raise GovLedgerValueError(f"expected a 32-byte hash, got {len(value)} bytes")
-    return value
-
-
-def _members(inspectors: Sequence[Address], mask: int) -> tuple[Address, ...]:
-    return tuple(a for i, a in enumerate(inspectors) if mask >> i & 1)

@@ -8,12 +8,16 @@ from eth_utils import keccak
 DEFAULT_ADMIN_ROLE = b"\0" * 32
 INSPECTOR_ROLE = keccak(text="INSPECTOR_ROLE")
 TREASURY_ROLE = keccak(text="TREASURY_ROLE")
+PAUSER_ROLE = keccak(text="PAUSER_ROLE")
+ARBITER_ROLE = keccak(text="ARBITER_ROLE")
 _OFFICIAL_ROLE = keccak(text="OFFICIAL_ROLE")
 
 ROLE_NAMES = {
     DEFAULT_ADMIN_ROLE: "platform admin",
     INSPECTOR_ROLE: "inspector",
     TREASURY_ROLE: "treasury",
+    PAUSER_ROLE: "pauser",
+    ARBITER_ROLE: "arbiter",
 }
 
 

@@ -40,6 +40,7 @@ class MilestoneStatus(enum.IntEnum):
     SUBMITTED = 1
     REJECTED = 2
     PAID = 3
+    CANCELLED = 4
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,32 @@ class ContractSpec:
     document_hash: bytes = b"\0" * 32
     metadata_uri: str = ""
     milestones: tuple[MilestoneSpec, ...] = field(default_factory=tuple)
+    advance_payment: Sen = Sen(0)
+
+
+@dataclass(frozen=True)
+class MilestoneChange:
+    """An amendment's change to milestone `index` (a new one when `index` is the milestone count).
+
+    An amount of zero cancels a milestone that has not been paid.
+    """
+
+    index: int
+    amount: Sen
+    due: date
+    inspectors: tuple[Address, ...] = ()
+    required_approvals: int = 1
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Policy in basis points (1000 = 10%); each contract keeps the values in force at registration."""
+
+    amendment_cap_bps: int = 1000
+    works_retention_bps: int = 500
+    penalty_per_day_bps: int = 10
+    penalty_cap_bps: int = 500
+    maintenance_period_s: int = 180 * 86400
 
 
 @dataclass(frozen=True)
@@ -96,16 +123,25 @@ class GovContract:
     end: date
     document_hash: bytes
     milestone_count: int
+    advance_payment: Sen = Sen(0)
+    closed_at: int | None = None
+    amendment_count: int = 0
+    settled_count: int = 0
+    terms: Parameters = field(default_factory=Parameters)
 
 
 @dataclass(frozen=True)
 class EscrowAccount:
-    """Funds of one contract. Always funded = withdrawn + withdrawable + held."""
+    """Funds of one contract. Always funded = withdrawn + withdrawable + retained + refunded + held."""
 
     funded: Sen
     held: Sen
     withdrawable: Sen
     withdrawn: Sen
+    retained: Sen = Sen(0)
+    refunded: Sen = Sen(0)
+    advance_paid: Sen = Sen(0)
+    advance_outstanding: Sen = Sen(0)
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,9 @@ def ok(data_dir: Path, *args: str) -> str:
 def register(data_dir: Path, ocid: str, *extra: str) -> Result:
     return run(data_dir, "contract", "register", "--as", "official", "--ocid", ocid,
                "--agency", "DEMO-DPUPR-KAB-CONTOH", "--contractor", "contractor", "--category", "goods",
-               "--value", "1,000,000", "--start", "2026-01-01", "--end", "2026-12-31",
-               "--milestone", "400,000@2026-06-30@2@inspector1,inspector2,inspector3",
-               "--milestone", "600,000@2026-12-01@1@inspector3", *extra)
+               "--value", "1,000,000", "--start", "2027-01-01", "--end", "2027-12-31",
+               "--milestone", "400,000@2027-06-30@2@inspector1,inspector2,inspector3",
+               "--milestone", "600,000@2027-12-01@1@inspector3", *extra)
 
 
 def test_lifecycle_endsWithContractorHoldingTheVerifiedAmount(data_dir: Path, tmp_path: Path) -> None:
@@ -56,7 +56,8 @@ def test_lifecycle_endsWithContractorHoldingTheVerifiedAmount(data_dir: Path, tm
     assert balance["balance"] == 400_000_00
     shown = json.loads(ok(data_dir, "contract", "show", OCID, "--json"))
     assert shown["contract"]["status"] == "active"
-    assert shown["escrow"] == {"funded": 1_000_000_00, "held": 600_000_00, "withdrawable": 0, "withdrawn": 400_000_00}
+    assert shown["escrow"] == {"funded": 1_000_000_00, "held": 600_000_00, "withdrawable": 0, "withdrawn": 400_000_00,
+                               "retained": 0, "refunded": 0, "advance_paid": 0, "advance_outstanding": 0}
     assert [m["status"] for m in shown["milestones"]] == ["paid", "planned"]
 
 

@@ -24,10 +24,10 @@ def test_lifecycle_inSeparateProcesses_survivesEveryRestart(tmp_path: Path) -> N
     data = tmp_path / "ledger"
     govledger(data, "init")
     govledger(data, "contract", "register", "--as", "official", "--ocid", OCID, "--agency", "DEMO-DPUPR-KAB-CONTOH",
-              "--contractor", "contractor2", "--category", "works", "--value", "750,000,000",
-              "--start", "2026-03-01", "--end", "2026-10-31",
-              "--milestone", "300,000,000@2026-06-30@2@inspector1,inspector2",
-              "--milestone", "450,000,000@2026-10-31@2@inspector1,inspector2")
+              "--contractor", "contractor2", "--category", "goods", "--value", "750,000,000",
+              "--start", "2027-03-01", "--end", "2027-10-31",
+              "--milestone", "300,000,000@2027-06-30@2@inspector1,inspector2",
+              "--milestone", "450,000,000@2027-10-31@2@inspector1,inspector2")
     govledger(data, "contract", "accept", OCID, "--as", "contractor2")
     govledger(data, "escrow", "fund", OCID, "750000000", "--as", "official")
     govledger(data, "milestone", "submit", OCID, "0", "--evidence-hash", "0x" + "aa" * 32, "--as", "contractor2")

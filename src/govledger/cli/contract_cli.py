@@ -10,7 +10,7 @@ import click
 from ..errors import GovLedgerValueError
 from ..ledger import Ledger
 from ..money import format_rupiah, parse_rupiah
-from ..types import Category, ContractSpec, GovContract, MilestoneSpec, Sen
+from ..types import Category, ContractSpec, EscrowAccount, GovContract, MilestoneSpec, Sen
 from ._context import AppContext, address_of, document_hash, emit, json_option, pass_app, rupiah, signer, signer_options
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -112,6 +112,10 @@ def _describe(ledger: Ledger, c: GovContract) -> str:
             f"  value {format_rupiah(c.value)} (original {format_rupiah(c.original_value)}), {c.start} to {c.end}")
 
 
-def _describe_escrow(a: object) -> str:
-    return (f"  escrow: funded {format_rupiah(a.funded)}, held {format_rupiah(a.held)}, "  # type: ignore[attr-defined]
-            f"withdrawable {format_rupiah(a.withdrawable)}, withdrawn {format_rupiah(a.withdrawn)}")  # type: ignore[attr-defined]
+def _describe_escrow(a: EscrowAccount) -> str:
+    line = (f"  escrow: funded {format_rupiah(a.funded)}, held {format_rupiah(a.held)}, "
+            f"withdrawable {format_rupiah(a.withdrawable)}, withdrawn {format_rupiah(a.withdrawn)}, "
+            f"retained {format_rupiah(a.retained)}, refunded {format_rupiah(a.refunded)}")
+    if a.advance_paid:
+        line += f"\n  advance: paid {format_rupiah(a.advance_paid)}, to recover {format_rupiah(a.advance_outstanding)}"
+    return line

@@ -31,6 +31,8 @@ def setup_roles(ledger: Ledger) -> None:
     ledger.appoint_official(acc["admin"], PILOT_AGENCY, acc["official"].address)
     for name in ("inspector1", "inspector2", "inspector3"):
         ledger.certify_inspector(acc["admin"], acc[name].address)
+    ledger.appoint_pauser(acc["admin"], acc["guardian"].address)
+    ledger.appoint_arbiter(acc["admin"], acc["arbiter"].address)
     ledger.mint(acc["treasury"], acc["official"].address, PILOT_BUDGET)
 
 
@@ -55,6 +57,8 @@ def load_pilot(ledger: Ledger, progress: Callable[[str], None] = lambda _: None)
             ledger.accept(contractor, spec.ocid)
         if stage in ("funded", "in-progress"):
             ledger.fund(official, spec.ocid, spec.value)
+            if spec.advance_payment:
+                ledger.pay_advance(official, spec.ocid)
         for index in range(item.get("paid_milestones", 0)):
             ledger.submit(contractor, spec.ocid, index, keccak(text=f"{spec.ocid} evidence {index}"))
             milestone = spec.milestones[index]
@@ -78,6 +82,7 @@ def _spec(item: dict[str, Any]) -> ContractSpec:
         end=date.fromisoformat(item["end"]),
         document_hash=keccak(text=f"{item['ocid']} contract document"),
         metadata_uri=item.get("metadata_uri", ""),
+        advance_payment=parse_rupiah(item.get("advance_payment", "0")),
         milestones=tuple(
             MilestoneSpec(
                 amount=Sen(parse_rupiah(m["amount"])),
