@@ -6,37 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from govledger.cli import cli
+from .helpers import ok, register, run
 
 OCID = "ocds-cli01-0001"
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ledger")
-    result = CliRunner().invoke(cli, ["--data-dir", str(path), "init"])
-    assert result.exit_code == 0, result.output
-    return path
-
-
-def run(data_dir: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
-
-
-def ok(data_dir: Path, *args: str) -> str:
-    result = run(data_dir, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def register(data_dir: Path, ocid: str, *extra: str) -> Result:
-    return run(data_dir, "contract", "register", "--as", "official", "--ocid", ocid,
-               "--agency", "DEMO-DPUPR-KAB-CONTOH", "--contractor", "contractor", "--category", "goods",
-               "--value", "1,000,000", "--start", "2027-01-01", "--end", "2027-12-31",
-               "--milestone", "400,000@2027-06-30@2@inspector1,inspector2,inspector3",
-               "--milestone", "600,000@2027-12-01@1@inspector3", *extra)
 
 
 def test_lifecycle_endsWithContractorHoldingTheVerifiedAmount(data_dir: Path, tmp_path: Path) -> None:

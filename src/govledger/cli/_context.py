@@ -62,6 +62,17 @@ def signer(as_: str | None, keystore: Path | None) -> LocalAccount:
     return demo_account(as_)
 
 
+def hash_options(what: str, help: str) -> Callable[[F], F]:
+    """`--WHAT FILE` (hashed here; the document stays off chain) or `--WHAT-hash HEX`."""
+
+    def decorate(func: F) -> F:
+        func = click.option(f"--{what}-hash", f"{what}_hash", help=f"The {what}'s 32-byte hash as hex, instead of --{what}.")(func)
+        return click.option(f"--{what}", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                            help=f"{help}; only its hash goes on chain.")(func)
+
+    return decorate
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 

@@ -21,7 +21,7 @@ def contract() -> None:
     """Register, accept, show and list contracts."""
 
 
-def _milestone(text: str) -> MilestoneSpec:
+def parse_milestone(text: str, *, allow_zero: bool = False) -> MilestoneSpec:
     """AMOUNT@DUE@K@INSPECTOR[,INSPECTOR...], e.g. 400000000@2026-06-30@2@inspector1,inspector2,inspector3."""
     parts = text.split("@")
     if len(parts) != 4:
@@ -32,7 +32,10 @@ def _milestone(text: str) -> MilestoneSpec:
         approvals = int(k)
     except ValueError as exc:
         raise GovLedgerValueError(f"--milestone {text!r}: {exc}") from None
-    return MilestoneSpec(amount=parse_rupiah(amount), due=due_date, required_approvals=approvals,
+    value = parse_rupiah(amount)
+    if value == 0 and not allow_zero:
+        raise GovLedgerValueError(f"--milestone {text!r}: the amount must be above zero")
+    return MilestoneSpec(amount=value, due=due_date, required_approvals=approvals,
                          inspectors=tuple(address_of(i) for i in inspectors.split(",") if i))
 
 
@@ -42,6 +45,7 @@ def _milestone(text: str) -> MilestoneSpec:
 @click.option("--contractor", required=True, help="Contractor: demo account name or 0x address.")
 @click.option("--category", required=True, type=click.Choice([c.name.lower() for c in Category]))
 @click.option("--value", required=True, callback=rupiah, help="Contract value in Rupiah.")
+@click.option("--advance", default="0", callback=rupiah, help="Agreed advance payment in Rupiah (uang muka).")
 @click.option("--start", required=True, type=_DAY)
 @click.option("--end", required=True, type=_DAY)
 @click.option("--milestone", "milestones", multiple=True, required=True, metavar="AMOUNT@DUE@K@INSPECTORS",
@@ -52,15 +56,16 @@ def _milestone(text: str) -> MilestoneSpec:
 @signer_options
 @json_option
 @pass_app
-def register(app: AppContext, ocid: str, agency: str, contractor: str, category: str, value: Sen, start: datetime,
-             end: datetime, milestones: tuple[str, ...], document: Path | None, metadata_uri: str, as_: str | None,
-             keystore: Path | None, as_json: bool) -> None:
+def register(app: AppContext, ocid: str, agency: str, contractor: str, category: str, value: Sen, advance: Sen,
+             start: datetime, end: datetime, milestones: tuple[str, ...], document: Path | None, metadata_uri: str,
+             as_: str | None, keystore: Path | None, as_json: bool) -> None:
     """Register a contract with its milestones (an agency official signs)."""
     spec = ContractSpec(
         ocid=ocid, agency=agency, contractor=address_of(contractor), category=Category[category.upper()], value=value,
         start=start.date(), end=end.date(),
         document_hash=document_hash(document, None, "document") if document else b"\0" * 32,
-        metadata_uri=metadata_uri, milestones=tuple(_milestone(m) for m in milestones),
+        metadata_uri=metadata_uri, milestones=tuple(parse_milestone(m) for m in milestones),
+        advance_payment=advance,
     )
     cid = app.ledger.register(signer(as_, keystore), spec)
     emit(as_json, {"ocid": ocid, "id": cid, "status": "pending"},

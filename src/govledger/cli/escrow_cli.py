@@ -44,6 +44,30 @@ def withdraw(app: AppContext, ocid: str, as_: str | None, keystore: Path | None,
          lambda: f"withdrew {format_rupiah(before)} from {ocid} (tx {receipt.tx_hash})")
 
 
+def _official_action(name: str, method: str, doc: str, done: str):  # type: ignore[no-untyped-def]
+    @click.argument("ocid")
+    @signer_options
+    @json_option
+    @pass_app
+    def action(app: AppContext, ocid: str, as_: str | None, keystore: Path | None, as_json: bool) -> None:
+        receipt = getattr(app.ledger, method)(signer(as_, keystore), ocid)
+        emit(as_json, receipt, lambda: f"{done} {ocid} (tx {receipt.tx_hash})")
+
+    action.__doc__ = doc
+    return escrow.command(name=name)(action)
+
+
+advance = _official_action("advance", "pay_advance", "Pay the agreed advance to the contractor (an agency official).",
+                           "advance paid on")
+release_retention = _official_action(
+    "release-retention", "release_retention",
+    "Release the retention once the maintenance period after closing is over (an agency official).",
+    "retention released on")
+reclaim = _official_action("reclaim", "reclaim",
+                           "Take back what a completed or terminated contract never earned (an agency official).",
+                           "reclaimed unearned funds of")
+
+
 @escrow.command()
 @click.argument("target")
 @json_option

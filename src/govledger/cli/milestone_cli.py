@@ -7,9 +7,7 @@ from pathlib import Path
 import click
 
 from ..money import format_rupiah
-from ._context import AppContext, document_hash, emit, json_option, pass_app, signer, signer_options
-
-_FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
+from ._context import AppContext, document_hash, emit, hash_options, json_option, pass_app, signer, signer_options
 
 
 @click.group()
@@ -20,8 +18,7 @@ def milestone() -> None:
 @milestone.command()
 @click.argument("ocid")
 @click.argument("index", type=int)
-@click.option("--evidence", type=_FILE, help="Evidence document (e.g. the progress report); only its hash goes on chain.")
-@click.option("--evidence-hash", help="The evidence's 32-byte hash as hex, instead of --evidence.")
+@hash_options("evidence", "Evidence document (e.g. the progress report)")
 @signer_options
 @json_option
 @pass_app
@@ -38,8 +35,7 @@ def _attest(approve: bool):  # type: ignore[no-untyped-def]
 
     @click.argument("ocid")
     @click.argument("index", type=int)
-    @click.option("--report", type=_FILE, help="Inspection report; only its hash goes on chain.")
-    @click.option("--report-hash", help="The report's 32-byte hash as hex, instead of --report.")
+    @hash_options("report", "Inspection report")
     @signer_options
     @json_option
     @pass_app

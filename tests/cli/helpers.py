@@ -1,0 +1,27 @@
+"""Running the CLI in process (click's CliRunner) against one data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from govledger.cli import cli
+
+
+def run(data_dir: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
+
+
+def ok(data_dir: Path, *args: str) -> str:
+    result = run(data_dir, *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def register(data_dir: Path, ocid: str, *extra: str, category: str = "goods") -> Result:
+    return run(data_dir, "contract", "register", "--as", "official", "--ocid", ocid,
+               "--agency", "DEMO-DPUPR-KAB-CONTOH", "--contractor", "contractor", "--category", category,
+               "--value", "1,000,000", "--start", "2027-01-01", "--end", "2027-12-31",
+               "--milestone", "400,000@2027-06-30@2@inspector1,inspector2,inspector3",
+               "--milestone", "600,000@2027-12-01@1@inspector3", *extra)
