@@ -39,10 +39,12 @@ class _LedgerGroup(click.Group):
 @click.option("--rpc-url", envvar="GOVLEDGER_RPC_URL", help="Use this Ethereum JSON-RPC node instead of the embedded chain.")
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False), envvar="GOVLEDGER_MANIFEST",
               help="Deployment manifest (default: DATA_DIR/deployment.json).")
+@click.option("--gas-price", type=int, envvar="GOVLEDGER_GAS_PRICE",
+              help="Fixed gas price in wei (0 on a zero-fee permissioned network such as Besu QBFT).")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path, rpc_url: str | None, manifest: Path | None) -> None:
+def cli(ctx: click.Context, data_dir: Path, rpc_url: str | None, manifest: Path | None, gas_price: int | None) -> None:
     """govledger: a tamper-evident ledger for government contracts."""
-    app = AppContext(data_dir, rpc_url, manifest)
+    app = AppContext(data_dir, rpc_url, manifest, gas_price)
     ctx.obj = app
     ctx.call_on_close(app.close)
 

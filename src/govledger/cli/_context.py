@@ -27,16 +27,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 class AppContext:
     """Opens the Ledger on first use, once per command, and closes it when the command ends."""
 
-    def __init__(self, data_dir: Path, rpc_url: str | None, manifest: Path | None) -> None:
+    def __init__(self, data_dir: Path, rpc_url: str | None, manifest: Path | None,
+                 gas_price: int | None = None) -> None:
         self.data_dir = data_dir
         self.rpc_url = rpc_url
         self.manifest = manifest
+        self.gas_price = gas_price
         self._ledger: Ledger | None = None
 
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
-            self._ledger = Ledger.open(self.data_dir, rpc_url=self.rpc_url, manifest=self.manifest)
+            self._ledger = Ledger.open(self.data_dir, rpc_url=self.rpc_url, manifest=self.manifest,
+                                       gas_price=self.gas_price)
         return self._ledger
 
     def close(self) -> None:
