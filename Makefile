@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test setup build deploy bench ape-check clean
+.PHONY: run test setup build deploy bench ape-check slither clean
 
 run: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
@@ -41,6 +41,10 @@ deploy: setup
 # ape lives in its own environment: it pins web3<8, pytest<9, click<8.2.
 ape-check: node_modules/.installed
 	bash scripts/ape_check.sh
+
+# Static analysis in its own environment; fails on any unexplained high or medium finding.
+slither: node_modules/.installed
+	bash scripts/slither.sh
 
 clean:
 	rm -rf $(VENV) node_modules $(DATA_DIR) .pytest_cache
