@@ -132,8 +132,9 @@ interface IContractRegistry {
     error InvalidContractor(address account);
     /// @notice The contract value must be above zero.
     error ZeroValue();
-    /// @notice The advance payment `advance` exceeds the contract value `value`.
-    error AdvanceExceedsValue(uint96 advance, uint96 value);
+    /// @notice The advance payment `advance` is above `max`: the value less the retention and penalty
+    /// ceilings, so that every milestone can repay its share of the advance.
+    error AdvanceTooLarge(uint96 advance, uint256 max);
     /// @notice The period must end after it starts.
     error InvalidPeriod(uint40 startDate, uint40 endDate);
     /// @notice A contract needs between one and `max` milestones; `count` were given.
@@ -164,7 +165,7 @@ interface IContractRegistry {
     error ContractDisputed(bytes32 id);
     /// @notice Contract `id` is not under dispute.
     error NotDisputed(bytes32 id);
-    /// @notice A parameter is out of range (basis points above 10000).
+    /// @notice A parameter is out of range: above 10000 basis points, or retention plus penalty cap above it.
     error InvalidParameters();
     /// @notice The ledger is paused for an emergency.
     error LedgerPaused();

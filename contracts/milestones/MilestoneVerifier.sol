@@ -106,7 +106,7 @@ contract MilestoneVerifier is IMilestoneVerifier {
         uint16 approvals = m.approvals.with_(slot);
         m.approvals = approvals;
         emit MilestoneApproved(id, index, msg.sender, reportHash);
-        if (approvals.count() < m.requiredApprovals) return;
+        if (_certifiedCount(id, approvals) < m.requiredApprovals) return;
 
         m.status = MilestoneStatus.Paid;
         uint96 amount = m.amount;
@@ -186,6 +186,15 @@ contract MilestoneVerifier is IMilestoneVerifier {
     function _submitted(bytes32 id, uint256 index) private view returns (Milestone storage m) {
         m = _milestone(id, index);
         if (m.status != MilestoneStatus.Submitted) revert WrongMilestoneStatus(id, index, m.status);
+    }
+
+    /// @dev Approvals count only while their inspector is still certified: revoking an inspector
+    /// withdraws its pending approvals too.
+    function _certifiedCount(bytes32 id, uint16 approvals) private view returns (uint256 n) {
+        address[] storage inspectors = _inspectors[id];
+        for (uint256 i; approvals >> i != 0; ++i) {
+            if (approvals.contains(i) && registry.isInspector(inspectors[i])) ++n;
+        }
     }
 
     /// @dev The caller's position among the contract's inspectors, if it is assigned to this milestone

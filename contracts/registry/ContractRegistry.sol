@@ -84,8 +84,8 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
     /// @inheritdoc IContractRegistry
     function setParameters(Parameters calldata p) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (
-            p.amendmentCapBps > _BPS || p.worksRetentionBps > _BPS || p.penaltyPerDayBps > _BPS
-                || p.penaltyCapBps > _BPS
+            p.amendmentCapBps > _BPS || p.penaltyPerDayBps > _BPS
+                || uint256(p.worksRetentionBps) + p.penaltyCapBps > _BPS
         ) revert InvalidParameters();
         parameters = p;
         emit ParametersSet(p);
@@ -264,13 +264,14 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         if (_contracts[id].contractor != address(0)) revert ContractAlreadyRegistered(id);
         if (r.contractor == address(0) || r.contractor == msg.sender) revert InvalidContractor(r.contractor);
         if (r.value == 0) revert ZeroValue();
-        if (r.advancePayment > r.value) revert AdvanceExceedsValue(r.advancePayment, r.value);
         if (r.endDate <= r.startDate) revert InvalidPeriod(r.startDate, r.endDate);
+        Parameters memory terms = parameters;
+        if (r.category != Category.Works) terms.worksRetentionBps = 0;
+        uint256 maxAdvance = uint256(r.value) * (_BPS - terms.worksRetentionBps - terms.penaltyCapBps) / _BPS;
+        if (r.advancePayment > maxAdvance) revert AdvanceTooLarge(r.advancePayment, maxAdvance);
         _checkInspectors(r.contractor, inspectors);
         _checkMilestones(r.value, milestones, inspectors.length);
 
-        Parameters memory terms = parameters;
-        if (r.category != Category.Works) terms.worksRetentionBps = 0;
         GovContract storage c = _contracts[id];
         c.contractor = r.contractor;
         c.category = r.category;

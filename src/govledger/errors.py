@@ -134,8 +134,8 @@ class CategoryNotAllowed(ContractError):
 class NotAParty(ContractError):
     template = "{account} is neither the contractor nor an official of the agency of contract {id}"
 
-class AdvanceExceedsValue(ContractError):
-    template = "the advance payment {advance} exceeds the contract value {value}"
+class AdvanceTooLarge(ContractError):
+    template = "the advance payment {advance} is above {max}: the value less the retention and penalty ceilings"
 
 class BatchLengthMismatch(ContractError):
     template = "the batch has {registrations} contracts but {milestoneLists} milestone lists and {inspectorLists} inspector lists"
@@ -156,7 +156,7 @@ class NotDisputed(ContractError):
     template = "contract {id} is not under dispute"
 
 class InvalidParameters(ContractError):
-    template = "a parameter is out of range (basis points above 10000)"
+    template = "a parameter is out of range (above 10000 basis points, or retention and penalty cap together above it)"
 
 class LedgerPaused(ContractError):
     template = "the ledger is paused for an emergency"
