@@ -11,6 +11,7 @@ from ..errors import GovLedgerError
 from ._context import AppContext
 from . import contract_changes_cli  # noqa: F401  (adds amend, terminate, dispute, resolve to `contract`)
 from .admin_cli import admin
+from .audit_cli import audit
 from .contract_cli import contract
 from .escrow_cli import escrow
 from .init_cli import accounts, init, summary
@@ -49,7 +50,7 @@ def cli(ctx: click.Context, data_dir: Path, rpc_url: str | None, manifest: Path 
     ctx.call_on_close(app.close)
 
 
-for command in (init, summary, accounts, admin, contract, escrow, milestone):
+for command in (init, summary, accounts, admin, contract, escrow, milestone, audit):
     cli.add_command(command)
 
 

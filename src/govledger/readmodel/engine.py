@@ -1,0 +1,61 @@
+"""Opening the read model's database: SQLite in the data directory by default, any SQLAlchemy URL otherwise."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+
+from . import schema
+
+DB_FILE = "readmodel.sqlite"
+
+
+def default_url(data_dir: Path | str) -> str:
+    return f"sqlite:///{Path(data_dir) / DB_FILE}"
+
+
+def open_read_model(url: str | None, data_dir: Path | str | None = None, *, schema_name: str | None = None,
+                    create: bool = True) -> Engine:
+    """An engine on `url` (default: ``sqlite:///<data_dir>/readmodel.sqlite``), with the tables created.
+
+    `schema_name` (PostgreSQL) keeps the tables in that schema, created if missing: several read models
+    (or test runs) can share one database.
+    """
+    if url is None:
+        if data_dir is None:
+            raise ValueError("give a database URL or a data directory")
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        url = default_url(data_dir)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if schema_name is not None:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", schema_name):
+            raise ValueError(f"not a plain schema name: {schema_name!r}")
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"'))
+        engine = engine.execution_options(schema_translate_map={None: schema_name})
+    if create:
+        create_read_model(engine)
+    return engine
+
+
+def create_read_model(engine: Engine) -> None:
+    """Create the read model's tables that are missing."""
+    schema.metadata.create_all(engine)
+
+
+def drop_read_model(engine: Engine) -> None:
+    """Drop the tables the indexer derives from the chain (for `audit replay --fresh`). Other tables in
+    the metadata (say, findings filed by auditors, which the chain cannot give back) are left alone."""
+    schema.metadata.drop_all(engine, tables=list(schema.DERIVED_TABLES))
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (dashboards) do not block the indexer
+    cursor.execute("PRAGMA synchronous=FULL")  # a committed checkpoint survives power loss
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
