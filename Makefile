@@ -34,6 +34,7 @@ build: setup
 # Speed figures go to benchmarks/results/ (and, by hand, to docs/benchmarks.md); never asserted in tests.
 bench: setup
 	$(BIN)/python benchmarks/lifecycle.py --contracts 50
+	$(BIN)/python benchmarks/replay.py --contracts 40
 
 deploy: setup
 	$(BIN)/python scripts/deploy.py --data-dir $(DATA_DIR)
