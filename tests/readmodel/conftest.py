@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace

@@ -43,7 +43,21 @@ class AppContext:
         return self._ledger
 
     def close(self) -> None:
-        if self._ledger is not None:
+        """Bring the read model up to date (embedded chain: index as you write), then close the chain."""
+        if self._ledger is None:
+            return
+        try:
+            if self.rpc_url is None and self._ledger.deployment is not None:
+                from ..readmodel import Indexer, open_read_model
+
+                engine = open_read_model(None, self.data_dir)
+                try:
+                    Indexer.for_ledger(self._ledger, engine).sync()
+                finally:
+                    engine.dispose()
+        except Exception as exc:  # the command itself succeeded; `audit replay` can catch up later
+            click.echo(f"warning: the read model was not updated ({exc}); run `govledger audit replay`", err=True)
+        finally:
             self._ledger.close()
 
 
