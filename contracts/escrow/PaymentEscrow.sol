@@ -103,6 +103,7 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
         IContractRegistry.GovContract memory c = registry.getContract(id);
         if (msg.sender != c.contractor) revert IContractRegistry.NotContractor(msg.sender, id);
         if (c.disputed) revert IContractRegistry.ContractDisputed(id);
+        _recoverAdvanceOnClose(id, c);
         Account storage a = _accounts[id];
         amount = a.withdrawable;
         if (amount == 0) revert NothingToWithdraw(msg.sender, id);
@@ -116,6 +117,7 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
     function reclaim(bytes32 id) external nonReentrant returns (uint256 amount) {
         IContractRegistry.GovContract memory c = _official(id);
         _requireClosed(id, c);
+        _recoverAdvanceOnClose(id, c);
         Account storage a = _accounts[id];
         amount = a.held;
         if (amount == 0) revert NothingToWithdraw(msg.sender, id);
@@ -148,6 +150,21 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
         if (recovery > adv.outstanding) recovery = adv.outstanding;
         if (recovery > available) recovery = available;
         adv.outstanding -= uint128(recovery);
+    }
+
+    /// @dev Once a contract is closed (terminated, or completed by cancelling milestones), the advance
+    /// no milestone recovered comes back out of what the contractor has not withdrawn, before any
+    /// money moves. What was already withdrawn stays a claim on the advance guarantee, off chain.
+    function _recoverAdvanceOnClose(bytes32 id, IContractRegistry.GovContract memory c) private {
+        if (c.status != IContractRegistry.Status.Completed && c.status != IContractRegistry.Status.Terminated) return;
+        Advance storage adv = _advances[id];
+        Account storage a = _accounts[id];
+        uint256 amount = adv.outstanding < a.withdrawable ? adv.outstanding : a.withdrawable;
+        if (amount == 0) return;
+        adv.outstanding -= uint128(amount);
+        a.withdrawable -= uint128(amount);
+        a.held += uint128(amount);
+        emit AdvanceRecoveredOnClose(id, amount);
     }
 
     /// @dev The caller must be an official of the contract's agency, on an unpaused ledger.

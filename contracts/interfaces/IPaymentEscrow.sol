@@ -38,6 +38,9 @@ interface IPaymentEscrow {
         uint256 advanceRecovered,
         uint256 penalty
     );
+    /// @notice Contract `id` closed with `amount` of its advance unrecovered; it was taken back from what the
+    /// contractor had not yet withdrawn and is held for the agency.
+    event AdvanceRecoveredOnClose(bytes32 indexed id, uint256 amount);
     /// @notice The retention of contract `id` was released to its contractor after the maintenance period.
     event RetentionReleased(bytes32 indexed id, address indexed contractor, uint256 amount);
     /// @notice The contractor withdrew `amount` from contract `id`.
