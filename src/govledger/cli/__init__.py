@@ -9,6 +9,7 @@ import click
 
 from ..errors import GovLedgerError
 from ._context import AppContext
+from . import audit_more_cli  # noqa: F401  (adds check, flags, report, evidence, verify-evidence to `audit`)
 from . import contract_changes_cli  # noqa: F401  (adds amend, terminate, dispute, resolve to `contract`)
 from .admin_cli import admin
 from .audit_cli import audit

@@ -1,0 +1,179 @@
+"""`govledger audit check|flags|report|evidence|verify-evidence`: added to the `audit` group of audit_cli."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..audit import (
+    AuditReport, EvidenceError, FlagSettings, build_bundle, check, ledger_flags, render_csv, render_html, verify_bundle,
+)
+from ..errors import GovLedgerValueError
+from ..readmodel import Indexer, open_read_model
+from ._context import AppContext, emit, json_option, pass_app
+from .audit_cli import audit
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    return click.option("--db", "db_url", envvar="GOVLEDGER_READMODEL_URL", metavar="URL",
+                        help="SQLAlchemy URL of the read model (default: sqlite:///DATA_DIR/readmodel.sqlite).")(func)
+
+
+def sync_option(func: F) -> F:
+    return click.option("--sync/--no-sync", default=False, show_default=True,
+                        help="Index new blocks into the read model first (as `audit replay`).")(func)
+
+
+def flag_options(func: F) -> F:
+    func = click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        help="Judge overdue/unwithdrawn as of this date (default: the chain head's time).")(func)
+    func = click.option("--withdrawal-days", type=click.IntRange(min=0), default=30, show_default=True,
+                        help="Flag a paid milestone not withdrawn after this many days.")(func)
+    return click.option("--value-creep-pct", type=click.FloatRange(min=0), default=10.0, show_default=True,
+                        help="Flag amendments that raise the value by more than this percentage.")(func)
+
+
+def _engine(app: AppContext, db_url: str | None, sync: bool) -> Any:
+    engine = open_read_model(db_url, app.data_dir)
+    if sync:
+        Indexer.for_ledger(app.ledger, engine).sync()
+    return engine
+
+
+def _now(app: AppContext, as_of: datetime | None) -> int:
+    if as_of is not None:
+        return int(as_of.replace(tzinfo=timezone.utc).timestamp())
+    return int(app.ledger.w3.eth.get_block("latest")["timestamp"])
+
+
+def _where(v: Any) -> str:
+    return f" [tx {v.tx_hash}, block {v.block_number}]" if v.tx_hash else ""
+
+
+@audit.command("check")
+@db_option
+@sync_option
+@click.option("--tamper/--no-tamper", default=True, show_default=True,
+              help="Also compare every read model row with the chain's logs.")
+@json_option
+@pass_app
+@click.pass_context
+def check_cmd(ctx: click.Context, app: AppContext, db_url: str | None, sync: bool, tamper: bool,
+              as_json: bool) -> None:
+    """Replay the read model and check the invariants off chain; exit 1 on any violation."""
+    engine = _engine(app, db_url, sync)
+    try:
+        result = check(engine, app.ledger, tamper=tamper)
+    finally:
+        engine.dispose()
+    emit(as_json, result.to_dict(), lambda: "\n".join(
+        [f"{result.rows} events, {result.contracts} contracts"
+         + (f", blocks {result.from_block}..{result.to_block} compared with the chain" if result.tamper_checked else "")
+         + (": every invariant holds" if result.ok else f": {len(result.violations)} violation(s)")]
+        + [f"VIOLATION {v.rule} {v.ocid or v.contract_id or '-'}: {v.detail}{_where(v)}" for v in result.violations]))
+    if not result.ok:
+        ctx.exit(1)
+
+
+@audit.command("flags")
+@db_option
+@sync_option
+@flag_options
+@json_option
+@pass_app
+def flags_cmd(app: AppContext, db_url: str | None, sync: bool, as_of: datetime | None, withdrawal_days: int,
+              value_creep_pct: float, as_json: bool) -> None:
+    """Compute the ledger red flags (definitions: docs/red-flags.md)."""
+    from ..audit import load_rows, replay
+
+    engine = _engine(app, db_url, sync)
+    try:
+        state = replay(load_rows(engine))
+    finally:
+        engine.dispose()
+    now = _now(app, as_of)
+    flags = ledger_flags(state, now, FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
+    emit(as_json, {"as_of": now, "flags": [f.to_dict() for f in flags]}, lambda: "\n".join(
+        [f"{len(flags)} red flag(s) in {len(state.contracts)} contracts as of "
+         f"{datetime.fromtimestamp(now, timezone.utc):%Y-%m-%d}"]
+        + [f"{f.code} {f.ocid or '-'}: {f.detail}{_where(f)}" for f in flags]))
+
+
+@audit.command("report")
+@db_option
+@sync_option
+@flag_options
+@click.option("--format", "fmt", type=click.Choice(["html", "csv"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+@click.option("--tamper/--no-tamper", default=True, show_default=True,
+              help="Include the comparison of the read model with the chain.")
+@pass_app
+def report_cmd(app: AppContext, db_url: str | None, sync: bool, as_of: datetime | None, withdrawal_days: int,
+               value_creep_pct: float, fmt: str, out: Path, tamper: bool) -> None:
+    """Write the contracts, payments, violations and red flags as one HTML file or a CSV."""
+    engine = _engine(app, db_url, sync)
+    try:
+        result = check(engine, app.ledger, tamper=tamper)
+    finally:
+        engine.dispose()
+    now = _now(app, as_of)
+    flags = ledger_flags(result.replay, now,
+                         FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
+    w3 = app.ledger.w3
+    report = AuditReport(result.replay, result.violations, flags, now, int(w3.eth.chain_id), int(w3.eth.block_number))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(report) if fmt == "html" else render_csv(report), encoding="utf-8")
+    click.echo(f"{len(report.contracts())} contracts, {len(report.payments())} payments, "
+               f"{len(result.violations)} violations, {len(flags)} flags -> {out}")
+
+
+@audit.command("evidence")
+@click.argument("ocid")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Bundle file to write.")
+@pass_app
+def evidence_cmd(app: AppContext, ocid: str, out: Path) -> None:
+    """Export the evidence bundle of one contract: events, receipts, block headers and hashes."""
+    ledger = app.ledger
+    if ledger.deployment is None:
+        raise GovLedgerValueError("the ledger is not deployed here: no evidence to export")
+    try:
+        bundle = build_bundle(ledger.w3, ledger.deployment, ocid)
+    except EvidenceError as exc:
+        raise GovLedgerValueError(str(exc)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(bundle, indent=1, sort_keys=True), encoding="utf-8")
+    click.echo(f"{ocid}: {len(bundle['events'])} events, {len(bundle['receipts'])} receipts, "
+               f"{len(bundle['blocks'])} blocks, {len(bundle['hashes'])} hashes -> {out}")
+
+
+@audit.command("verify-evidence")
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@json_option
+@pass_app
+@click.pass_context
+def verify_evidence_cmd(ctx: click.Context, app: AppContext, bundle_path: Path, as_json: bool) -> None:
+    """Re-fetch every block and receipt of BUNDLE from the chain: exit 0 if intact, 1 at the first mismatch."""
+    try:
+        bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise GovLedgerValueError(f"{bundle_path} is not JSON: {exc}") from None
+    ledger = app.ledger
+    try:
+        counts = verify_bundle(ledger.w3, bundle, ledger.deployment)
+    except (EvidenceError, KeyError, TypeError, ValueError) as exc:
+        message = str(exc) if isinstance(exc, EvidenceError) else f"malformed bundle: {type(exc).__name__}: {exc}"
+        emit(as_json, {"intact": False, "mismatch": message}, lambda: f"MISMATCH: {message}")
+        ctx.exit(1)
+        return
+    emit(as_json, {"intact": True, **counts}, lambda: (
+        f"intact: {bundle.get('ocid')}: {counts['events']} events, {counts['receipts']} receipts, "
+        f"{counts['blocks']} blocks and {counts['hashes']} hashes match the chain"))
+
+

@@ -1,0 +1,66 @@
+"""Evidence bundles: built from the chain, verified against it, and any edit caught with the first mismatch."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from govledger.audit import EvidenceError, build_bundle, verify_bundle
+
+from .conftest import PAID, Scenario
+
+
+@pytest.fixture(scope="module")
+def bundle(scenario: Scenario) -> dict[str, Any]:
+    return build_bundle(scenario.ledger.w3, scenario.ledger.deployment, PAID)
+
+
+def test_bundle_holdsEventsReceiptsHeadersHashesAndDeployment(scenario: Scenario, bundle: dict[str, Any]) -> None:
+    ledger = scenario.ledger
+    assert bundle["ocid"] == PAID and bundle["chain_id"] == ledger.w3.eth.chain_id
+    assert bundle["deployment"]["addresses"] == ledger.deployment.addresses
+    events = [e["event"] for e in bundle["events"]]
+    assert events[:3] == ["ContractRegistered", "InspectorsAssigned", "MilestoneRegistered"]
+    assert events.count("PaymentReleased") == 2 and events.count("MilestoneApproved") == 4
+    assert set(bundle["receipts"]) == {e["tx_hash"] for e in bundle["events"]}
+    header = next(iter(bundle["blocks"].values()))
+    assert set(header) == {"number", "hash", "parentHash", "timestamp", "stateRoot", "receiptsRoot", "transactionsRoot"}
+    kinds = [(h["event"], h["hash"]) for h in bundle["hashes"]]
+    assert kinds[0] == ("ContractRegistered", "0x" + "11" * 32)  # the document hash
+    assert ("MilestoneSubmitted", "0x" + "06" * 32) in kinds and ("MilestoneRejected", "0x" + "05" * 32) in kinds
+    assert verify_bundle(ledger.w3, bundle, ledger.deployment) == {
+        "blocks": len(bundle["blocks"]), "receipts": len(bundle["receipts"]), "events": len(events),
+        "hashes": len(kinds)}
+
+
+def _edit(bundle: dict[str, Any], how: str) -> dict[str, Any]:
+    b = copy.deepcopy(bundle)
+    if how == "event-arg":
+        next(e for e in b["events"] if e["event"] == "PaymentReleased")["args"]["net"] = "1"
+    elif how == "state-root":
+        next(iter(b["blocks"].values()))["stateRoot"] = "0x" + "00" * 32
+    elif how == "receipt-log":
+        next(iter(b["receipts"].values()))["logs"][0]["data"] = "0x00"
+    elif how == "hash":
+        b["hashes"][0]["hash"] = "0x" + "22" * 32
+    elif how == "ocid":
+        b["ocid"] = "ocds-aud-other"
+    return b
+
+
+@pytest.mark.parametrize(("how", "message"), [
+    ("event-arg", "PaymentReleased (tx 0x"), ("state-root", "stateRoot: bundle 0x" + "00" * 32),
+    ("receipt-log", "logs: bundle"), ("hash", "hashes[0] does not match"), ("ocid", "is not keccak256 of ocid"),
+])
+def test_verify_editedBundle_failsAtTheFirstMismatch(scenario: Scenario, bundle: dict[str, Any], how: str,
+                                                     message: str) -> None:
+    with pytest.raises(EvidenceError, match=None) as failure:
+        verify_bundle(scenario.ledger.w3, _edit(bundle, how), scenario.ledger.deployment)
+    assert message in str(failure.value)
+
+
+def test_build_unknownOcid_fails(scenario: Scenario) -> None:
+    with pytest.raises(EvidenceError, match="no events for ocds-nope"):
+        build_bundle(scenario.ledger.w3, scenario.ledger.deployment, "ocds-nope")
