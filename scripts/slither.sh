@@ -34,7 +34,11 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cd "$ROOT"
+# Run in a folder of links to the sources: at the project root crytic-compile would take
+# foundry.toml as a Foundry project and ignore the forced solc-json framework.
+ln -s "$ROOT/contracts" "$work/contracts"
+ln -s "$ROOT/node_modules" "$work/node_modules"
+cd "$work"
 
 # Standard-JSON input: source names relative to the root (contracts/...), as in the package build.
 "$VENV/bin/python" - "$work/input.json" <<'PY'

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from eth_account.signers.local import LocalAccount
@@ -16,12 +17,26 @@ from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY, setup_roles
 from govledger.types import Category, ContractSpec, MilestoneSpec, Sen
 
+from chain_support import NETWORK, ChainControl, fund_accounts, running_anvil
+
 ACCOUNTS = demo_accounts()
 OCID = "ocds-test01-0001"
+# Test contracts are planned two years ahead of today, so the real clock never makes them late.
+YEAR = date.today().year + 2
 
 
 @pytest.fixture(scope="session")
-def _deployed() -> Iterator[Ledger]:
+def _deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    """The suite on the in-memory embedded chain, or on a real anvil node with GOVLEDGER_TEST_CHAIN=anvil."""
+    if NETWORK == "anvil":
+        with running_anvil() as url:
+            fund_accounts(Ledger.open(None, rpc_url=url).w3, [a.address for a in ACCOUNTS.values()])
+            manifest = tmp_path_factory.mktemp("anvil") / "deployment.json"
+            with Ledger.open(None, rpc_url=url, manifest=manifest) as ledger:
+                ledger.deploy(ACCOUNTS["admin"], ACCOUNTS["treasury"].address)
+                setup_roles(ledger)
+                yield ledger
+        return
     ledger = Ledger.open(None)
     ledger.deploy(ACCOUNTS["admin"], ACCOUNTS["treasury"].address)
     setup_roles(ledger)
@@ -30,12 +45,17 @@ def _deployed() -> Iterator[Ledger]:
 
 
 @pytest.fixture
-def ledger(_deployed: Ledger) -> Iterator[Ledger]:
+def chain(_deployed: Ledger) -> ChainControl:
+    """Snapshots and clock moves on whichever chain the tests run."""
+    return ChainControl(_deployed.w3)
+
+
+@pytest.fixture
+def ledger(_deployed: Ledger, chain: ChainControl) -> Iterator[Ledger]:
     """A deployed ledger with the pilot agency enabled and demo roles appointed; rewound after the test."""
-    tester = _deployed.w3.provider.ethereum_tester  # type: ignore[attr-defined]
-    snapshot = tester.take_snapshot()
+    snapshot = chain.snapshot()
     yield _deployed
-    tester.revert_to_snapshot(snapshot)
+    chain.revert(snapshot)
 
 
 @pytest.fixture
@@ -75,8 +95,8 @@ def make_spec(ocid: str = OCID, *, value: int = 1_000_000_00, amounts: tuple[int
     inspectors = tuple(ACCOUNTS[f"inspector{i}"].address for i in (1, 2, 3))
     return ContractSpec(
         ocid=ocid, agency=PILOT_AGENCY, contractor=ACCOUNTS["contractor"].address, category=category,
-        value=Sen(value), start=date(2027, 1, 1), end=date(2028, 12, 31), document_hash=b"\x11" * 32,
-        milestones=tuple(MilestoneSpec(Sen(a), date(2027, 1 + i % 12, 1), inspectors, approvals)
+        value=Sen(value), start=date(YEAR, 1, 1), end=date(YEAR + 1, 12, 31), document_hash=b"\x11" * 32,
+        milestones=tuple(MilestoneSpec(Sen(a), date(YEAR, 1 + i % 12, 1), inspectors, approvals)
                          for i, a in enumerate(amounts)),
     )
 

@@ -14,13 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from conftest import ACCOUNTS, make_spec
+from conftest import ACCOUNTS, YEAR, make_spec
 from govledger._utils import codec
 from govledger.artifacts import DEPLOYABLE, load_artifact
 from govledger.deployment import Deployment
 from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY
 from govledger.types import Address, Category, ContractStatus, MilestoneChange, MilestoneSpec, Receipt, Sen
+from chain_support import ChainControl
 
 GAS_DOC = Path(__file__).resolve().parents[1] / "docs" / "gas.md"
 H1, H2 = b"\x01" * 32, b"\x02" * 32
@@ -91,7 +92,7 @@ def _deploy(ledger: Ledger, gas: dict[str, int]) -> Ledger:
 def _spec(ocid: str, count: int, **changes: Any) -> Any:
     inspectors = tuple(ACCOUNTS[f"inspector{i}"].address for i in (1, 2, 3))
     per = 1_000_000_00 // count
-    milestones = tuple(MilestoneSpec(Sen(per), date(2027, 1 + i % 12, 1), inspectors, 2) for i in range(count))
+    milestones = tuple(MilestoneSpec(Sen(per), date(YEAR, 1 + i % 12, 1), inspectors, 2) for i in range(count))
     return replace(make_spec(ocid), milestones=milestones, **changes)
 
 
@@ -148,7 +149,7 @@ def measure(ledger: Ledger) -> dict[str, int]:
     gas["withdraw"] = suite.withdraw(contractor, w).gas_used
 
     f = five.ocid
-    change = MilestoneChange(4, Sen(250_000_00), date(2027, 6, 1), (i1.address, i2.address), 2)
+    change = MilestoneChange(4, Sen(250_000_00), date(YEAR, 6, 1), (i1.address, i2.address), 2)
     gas["proposeAmendment"] = suite.propose_amendment(official, f, Sen(1_050_000_00), H1, [change]).gas_used
     gas["consentAmendment"] = suite.consent_amendment(contractor, f, Sen(1_050_000_00), H1, [change]).gas_used
     assert suite.contract(f).value == 1_050_000_00
@@ -160,7 +161,7 @@ def measure(ledger: Ledger) -> dict[str, int]:
 
     completed = suite.contract(w)
     assert completed.closed_at is not None
-    tester = ledger.w3.provider.ethereum_tester  # type: ignore[attr-defined]
+    tester = ChainControl(ledger.w3)
     tester.time_travel(completed.closed_at + completed.terms.maintenance_period_s + 1)
     gas["releaseRetention"] = suite.release_retention(official, w).gas_used
     gas["pause"] = suite.pause(a["guardian"]).gas_used

@@ -13,9 +13,11 @@ from .roles import ROLE_NAMES, agency_code
 
 
 class Describer(Protocol):
-    """Turns raw revert arguments into names people know (ocids, account labels)."""
+    """Turns raw revert arguments into names people know (ocids, account labels, Rupiah, dates)."""
 
     def contract(self, contract_id: bytes) -> str: ...
+    def amount(self, sen: int) -> str: ...
+    def time(self, timestamp: int) -> str: ...
     def account(self, address: str) -> str: ...
     def agency(self, agency: bytes) -> str: ...
     def role(self, role: bytes) -> str: ...
@@ -35,6 +37,19 @@ class PlainDescriber:
 
     def role(self, role: bytes) -> str:
         return ROLE_NAMES.get(role, "0x" + role.hex())
+
+    def amount(self, sen: int) -> str:
+        from .money import format_rupiah
+
+        return format_rupiah(sen)
+
+    def time(self, timestamp: int) -> str:
+        from datetime import datetime, timezone
+
+        try:
+            return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        except (OverflowError, OSError, ValueError):
+            return str(timestamp)
 
 
 class GovLedgerError(Exception):
@@ -114,8 +129,15 @@ _DESCRIBED_AS = {
     "sender": "account",
     "receiver": "account",
     "defaultAdmin": "account",
+    "approver": "account",
     "agency": "agency",
     "neededRole": "role",
+    # amounts of the settlement token, in sen
+    "held": "amount", "required": "amount", "funded": "amount", "value": "amount", "total": "amount",
+    "amount": "amount", "balance": "amount", "needed": "amount", "allowance": "amount", "newValue": "amount",
+    "cap": "amount", "committed": "amount", "advance": "amount", "max": "amount",
+    # points in time
+    "deadline": "time", "releasableAt": "time", "startDate": "time", "endDate": "time", "schedule": "time",
 }
 
 
@@ -197,8 +219,9 @@ class InspectorNotIndependent(ContractError):
 
 class InvalidMilestone(ContractError):
     template = (
-        "milestone {index} is invalid: amount {amount}, {requiredApprovals} approvals required "
-        "of inspector set {inspectorMask:#06b}"
+        "milestone {index} is invalid: amount {amount}, approvals required {requiredApprovals}, "
+        "inspector set {inspectorMask:#06b} (the amount must be above zero and the approvals between one "
+        "and the number of its inspectors)"
     )
 
 class MilestonesExceedValue(ContractError):
@@ -211,7 +234,7 @@ class InvalidAcceptanceSignature(ContractError):
     template = "the acceptance was signed by {signer}, not by the contractor {contractor}"
 
 class ModulesAlreadySet(ContractError):
-    template = "the ledger's modules are already wired"
+    template = "the ledger's modules are already wired, or a module address given is zero"
 
 class ModulesNotSet(ContractError):
     template = "the ledger's modules are not wired yet"
@@ -282,6 +305,24 @@ class ERC20InsufficientAllowance(ContractError):
 
 class ERC20InvalidReceiver(ContractError):
     template = "tokens cannot be sent to {receiver}"
+
+class ERC20InvalidSender(ContractError):
+    template = "tokens cannot be sent from {sender}"
+
+class ERC20InvalidSpender(ContractError):
+    template = "{spender} cannot be approved to spend tokens"
+
+class ERC20InvalidApprover(ContractError):
+    template = "{approver} cannot approve spending"
+
+class InvalidShortString(ContractError):
+    template = "a name is not a valid short string"
+
+class StringTooLong(ContractError):
+    template = "a name is too long: {str}"
+
+class SafeCastOverflowedUintDowncast(ContractError):
+    template = "the value {value} does not fit in {bits} bits"
 
 class AccessControlEnforcedDefaultAdminRules(ContractError):
     template = "the admin role changes only by the two-step, delayed transfer"

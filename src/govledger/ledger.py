@@ -16,7 +16,7 @@ from ._utils.reverts import RevertDecoder
 from ._utils.transactions import TransactionSender
 from .accounts import demo_accounts
 from .deployment import Deployment, deploy
-from .errors import GovLedgerValueError, NotFoundError, PlainDescriber
+from .errors import ERC20InsufficientAllowance, GovLedgerValueError, NotFoundError, PlainDescriber
 from .roles import ARBITER_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, agency_id, official_role
 from .types import (
     Address, Category, ContractId, ContractSpec, EscrowAccount, GovContract, Milestone, MilestoneChange,
@@ -223,10 +223,19 @@ class Ledger:
         return self._send(official, self.escrow.functions.reclaim(self._id(ocid)))
 
     def fund(self, official: LocalAccount, ocid: str, amount: Sen) -> Receipt:
-        """Move `amount` from the official's tokens into the contract's escrow (approves, then funds)."""
+        """Move `amount` from the official's tokens into the contract's escrow (approves, then funds).
+
+        The funding is tried first as a call, so a refusal (wrong official, closed contract, above the
+        value) leaves no token approval behind; only the missing allowance may fail that trial.
+        """
         cid = self._id(ocid)
+        call = self.escrow.functions.fund(cid, amount)
+        try:
+            self._sender.guard(lambda: call.call({"from": official.address}))
+        except ERC20InsufficientAllowance:
+            pass
         self._send(official, self.token.functions.approve(self.escrow.address, amount))
-        return self._send(official, self.escrow.functions.fund(cid, amount))
+        return self._send(official, call)
 
     # --- contractor -----------------------------------------------------------------------------
 

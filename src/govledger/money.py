@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from .errors import GovLedgerValueError
 from .types import Sen
 
-_GROUPED = re.compile(r"^\d{1,3}([,_]\d{3})*(\.\d{1,2})?$|^\d+(\.\d{1,2})?$")
+_GROUPED = re.compile(r"^\d{1,3}([,_]\d{3})*(\.\d{1,2})?$|^\d+(\.\d{1,2})?$", re.ASCII)
 
 
 def parse_rupiah(text: str) -> Sen:
@@ -24,6 +24,7 @@ def parse_rupiah(text: str) -> Sen:
 
 
 def format_rupiah(sen: int) -> str:
-    """sen -> 'Rp 1,500,000.50'."""
-    rupiah, cents = divmod(sen, 100)
-    return f"Rp {rupiah:,}.{cents:02d}"
+    """sen -> 'Rp 1,500,000.50' (negative amounts as 'Rp -1.50')."""
+    sign = "-" if sen < 0 else ""
+    rupiah, cents = divmod(abs(sen), 100)
+    return f"Rp {sign}{rupiah:,}.{cents:02d}"

@@ -16,6 +16,7 @@ from govledger.ledger import Ledger
 from govledger.types import ContractStatus
 
 from . import ACCOUNTS, HASH_A, HASH_B, assert_books, deploy, deploy_suite, encode, refused
+from chain_support import ChainControl
 
 OWNER = ACCOUNTS["contractor2"]  # the EOA behind the attacker contract
 
@@ -45,12 +46,12 @@ def evil_world(_deployed: Ledger, attacker_artifacts: dict[str, Any]) -> Iterato
     """Built once per module (each test's `ledger` fixture rewinds to it): a full suite whose
     settlement token is the attacker's EvilToken, and on it contract EVIL_OCID whose contractor is
     the Attacker contract, with milestone 0 paid."""
-    tester = _deployed.w3.provider.ethereum_tester  # type: ignore[attr-defined]
-    snapshot = tester.take_snapshot()
+    tester = ChainControl(_deployed.w3)
+    snapshot = tester.snapshot()
     suite = deploy_suite(_deployed, attacker_artifacts["EvilToken"])
     attacker = _attacker_contract(_deployed, suite, attacker_artifacts, EVIL_OCID)
     yield suite, attacker
-    tester.revert_to_snapshot(snapshot)
+    tester.revert(snapshot)
 
 
 def test_withdraw_tokenCallbackReentersWithdraw_isRefusedAndBooksBalance(

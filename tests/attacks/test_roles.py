@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from web3.contract import Contract
 
-from conftest import make_spec
+from conftest import YEAR, make_spec
 from govledger import errors
 from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY
@@ -35,7 +35,7 @@ def _spec(ocid: str, *per_milestone: tuple[tuple[str, ...], int]) -> Any:
     base = make_spec(ocid)
     amounts = (400_000_00, 600_000_00)
     return replace(base, milestones=tuple(
-        MilestoneSpec(Sen(amounts[i]), date(2027, 3 + i, 1), tuple(ACCOUNTS[n].address for n in names), k)
+        MilestoneSpec(Sen(amounts[i]), date(YEAR, 3 + i, 1), tuple(ACCOUNTS[n].address for n in names), k)
         for i, (names, k) in enumerate(per_milestone)))
 
 

@@ -6,7 +6,7 @@
 | ocds-aud-creep   | cap 20% at registration; amended twice: +5%, +13% in total                     |
 | ocds-aud-many    | amended three times, +1% each                                                  |
 | ocds-aud-dispute | m0 submitted, then a dispute raised and never resolved                         |
-| ocds-aud-overdue | both milestones due in mid-2026 (before the chain's clock), nothing submitted  |
+| ocds-aud-overdue | both milestones due in mid last year (before the chain's clock), nothing submitted |
 | ocds-aud-ended   | terminated, unspent escrow reclaimed                                           |
 """
 
@@ -28,7 +28,8 @@ from govledger.readmodel import Indexer, open_read_model
 from govledger.types import Category, MilestoneSpec, Parameters, Sen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import make_spec  # noqa: E402
+from conftest import YEAR, make_spec  # noqa: E402
+from chain_support import ChainControl
 
 A = demo_accounts()
 PAID, CREEP, MANY, DISPUTE, OVERDUE, ENDED = (
@@ -83,9 +84,9 @@ def build(ledger: Ledger) -> None:
 
     spec = make_spec(OVERDUE)
     inspectors = spec.milestones[0].inspectors
-    ledger.register(official, replace(spec, start=date(2026, 1, 1), milestones=(
-        MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), inspectors, 2),
-        MilestoneSpec(Sen(600_000_00), date(2026, 7, 1), inspectors, 2))))
+    ledger.register(official, replace(spec, start=date(YEAR - 3, 1, 1), milestones=(
+        MilestoneSpec(Sen(400_000_00), date(YEAR - 3, 6, 1), inspectors, 2),
+        MilestoneSpec(Sen(600_000_00), date(YEAR - 3, 7, 1), inspectors, 2))))
     ledger.accept(contractor, OVERDUE)
 
     ledger.register(official, make_spec(ENDED))
@@ -98,12 +99,12 @@ def build(ledger: Ledger) -> None:
 
 @pytest.fixture(scope="package")
 def scenario(_deployed: Ledger) -> Iterator[Scenario]:
-    tester = _deployed.w3.provider.ethereum_tester  # type: ignore[attr-defined]
-    snapshot = tester.take_snapshot()
+    tester = ChainControl(_deployed.w3)
+    snapshot = tester.snapshot()
     build(_deployed)
     head = _deployed.w3.eth.get_block("latest")
     yield Scenario(_deployed, int(head["number"]), int(head["timestamp"]))
-    tester.revert_to_snapshot(snapshot)
+    tester.revert(snapshot)
 
 
 @pytest.fixture(scope="package")

@@ -16,6 +16,7 @@ from govledger.cli._context import AppContext
 
 from .conftest import CREEP, PAID, Scenario, copy_db, sql
 from .test_check import cid
+from conftest import YEAR
 
 
 @pytest.fixture
@@ -47,14 +48,14 @@ def test_check_clean_exits0_thenHandEditedRow_exits1NamingIt(data_dir: Path) -> 
 
 
 def test_flags_json_asOfADate(data_dir: Path) -> None:
-    result = run(data_dir, "flags", "--json", "--as-of", "2027-06-01")
+    result = run(data_dir, "flags", "--json", "--as-of", f"{YEAR}-06-01")
     assert result.exit_code == 0, result.output
     flags = json.loads(result.output)["flags"]
     codes = sorted({(f["code"], f["ocid"]) for f in flags})
-    # by mid-2027 every unpaid milestone of an open contract is overdue, and the last payment long unwithdrawn
+    # by mid-YEAR every unpaid milestone of an open contract is overdue, and the last payment long unwithdrawn
     assert ("unwithdrawn-payment", PAID) in codes and ("value-creep", CREEP) in codes
     assert sum(f["code"] == "overdue-milestone" for f in flags) == 2 + 2 + 2 + 2  # creep, many, dispute, overdue
-    text = run(data_dir, "flags", "--withdrawal-days", "1000", "--as-of", "2027-06-01")
+    text = run(data_dir, "flags", "--withdrawal-days", "1000", "--as-of", f"{YEAR}-06-01")
     assert "unwithdrawn-payment" not in text.output and "value-creep ocds-aud-creep" in text.output
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .helpers import ok, register, run
+from conftest import YEAR
 
 RATIONALE = ("--rationale-hash", "0x" + "5a" * 32)
 
@@ -18,7 +19,7 @@ def _active(data_dir: Path, ocid: str, category: str = "goods") -> None:
 def test_amend_takesEffectOnlyWhenTheOtherPartyConsentsToTheSameContent(data_dir: Path) -> None:
     ocid = "ocds-cliam-0001"
     _active(data_dir, ocid)
-    change = ("--change", "2=50,000@2027-12-20@1@inspector1")
+    change = ("--change", f"2=50,000@{YEAR}-12-20@1@inspector1")
     assert "must consent" in ok(data_dir, "contract", "amend", ocid, "--value", "1,050,000", *RATIONALE, *change,
                                 "--as", "official")
     mismatch = run(data_dir, "contract", "amend", ocid, "--value", "1,100,000", *RATIONALE, *change, "--consent",
@@ -36,7 +37,7 @@ def test_amend_aboveTheCap_isRefusedWithTheCap(data_dir: Path) -> None:
     _active(data_dir, ocid)
     result = run(data_dir, "contract", "amend", ocid, "--value", "1,200,000", *RATIONALE, "--as", "official")
     assert result.exit_code == 1
-    assert "above the cap 110000000" in result.output
+    assert "above the cap Rp 1,100,000.00" in result.output
 
 
 def test_dispute_freezesPaymentsUntilTheArbiterResolves(data_dir: Path) -> None:
@@ -94,8 +95,8 @@ def test_admin_allow_gatesAgenciesByCategory(data_dir: Path) -> None:
     ok(data_dir, "admin", "allow", "DEMO-STAGE2", "--category", "goods", "--as", "admin")
     result = run(data_dir, "contract", "register", "--as", "official", "--ocid", "ocds-clist-0001",
                  "--agency", "DEMO-STAGE2", "--contractor", "contractor", "--category", "works",
-                 "--value", "100", "--start", "2027-01-01", "--end", "2027-12-31",
-                 "--milestone", "100@2027-06-30@1@inspector1")
+                 "--value", "100", "--start", f"{YEAR}-01-01", "--end", f"{YEAR}-12-31",
+                 "--milestone", f"100@{YEAR}-06-30@1@inspector1")
     assert result.exit_code == 1
     assert "may not register works contracts" in result.output
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import YEAR
 
 pytestmark = pytest.mark.slow
 OCID = "ocds-proc01-0001"
@@ -25,9 +26,9 @@ def test_lifecycle_inSeparateProcesses_survivesEveryRestart(tmp_path: Path) -> N
     govledger(data, "init")
     govledger(data, "contract", "register", "--as", "official", "--ocid", OCID, "--agency", "DEMO-DPUPR-KAB-CONTOH",
               "--contractor", "contractor2", "--category", "goods", "--value", "750,000,000",
-              "--start", "2027-03-01", "--end", "2027-10-31",
-              "--milestone", "300,000,000@2027-06-30@2@inspector1,inspector2",
-              "--milestone", "450,000,000@2027-10-31@2@inspector1,inspector2")
+              "--start", f"{YEAR}-03-01", "--end", f"{YEAR}-10-31",
+              "--milestone", f"300,000,000@{YEAR}-06-30@2@inspector1,inspector2",
+              "--milestone", f"450,000,000@{YEAR}-10-31@2@inspector1,inspector2")
     govledger(data, "contract", "accept", OCID, "--as", "contractor2")
     govledger(data, "escrow", "fund", OCID, "750000000", "--as", "official")
     govledger(data, "milestone", "submit", OCID, "0", "--evidence-hash", "0x" + "aa" * 32, "--as", "contractor2")

@@ -16,6 +16,7 @@ Shared helpers live here (the test modules import them relatively):
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -31,6 +32,8 @@ from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY
 from govledger.roles import ARBITER_ROLE, DEFAULT_ADMIN_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, agency_id, official_role
 from govledger.types import Receipt, contract_id
+from chain_support import ChainControl
+from govledger.money import format_rupiah
 
 ACCOUNTS = demo_accounts()
 HASH_A = b"\xaa" * 32
@@ -98,7 +101,17 @@ def assert_sentence(message: str, mentions: Iterable[str] = ()) -> None:
     # of ids the SDK never saw say so by expecting the hex among `mentions`).
     assert not re.search(r"0x[0-9a-fA-F]{64}", message) or "0x" in "".join(mentions), message
     for text in mentions:
-        assert text in message, f"{text!r} not named in {message!r}"
+        assert any(form in message for form in _forms(text)), f"{text!r} not named in {message!r}"
+
+
+def _forms(text: str) -> list[str]:
+    """How a value may be shown: as given, and a number also as Rupiah (amounts) or a UTC date (times)."""
+    if not text.isdigit():
+        return [text]
+    forms = [text, format_rupiah(int(text))]
+    if int(text) < 2**40:
+        forms.append(datetime.fromtimestamp(int(text), tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    return forms
 
 
 def refused(
@@ -187,9 +200,9 @@ def assert_escrow_invariants(ledger: Ledger, ocids: Iterable[str] | None = None)
 @contextmanager
 def built_once(deployed: Ledger) -> Iterator[Ledger]:
     """For a module-scoped fixture: what is built inside survives each test's rewind, not the module."""
-    tester = deployed.w3.provider.ethereum_tester  # type: ignore[attr-defined]
-    snapshot = tester.take_snapshot()
+    tester = ChainControl(deployed.w3)
+    snapshot = tester.snapshot()
     try:
         yield deployed
     finally:
-        tester.revert_to_snapshot(snapshot)
+        tester.revert(snapshot)

@@ -11,7 +11,7 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
-from conftest import OCID, make_spec
+from conftest import OCID, YEAR, make_spec
 from govledger import errors
 from govledger._utils import codec
 from govledger.ledger import Ledger
@@ -26,7 +26,7 @@ INSPECTORS = tuple(ACCOUNTS[f"inspector{i}"].address for i in (1, 2, 3))
 _CHANGE_TYPES = ["bytes32", "uint8", "bool", "uint96", "bytes32", "(uint256,uint96,uint40,uint8,uint16)[]"]
 
 
-def change(index: int, amount: int, due: date = date(2027, 6, 1)) -> MilestoneChange:
+def change(index: int, amount: int, due: date = date(YEAR, 6, 1)) -> MilestoneChange:
     return MilestoneChange(index, Sen(amount), due, INSPECTORS, 2)
 
 
@@ -110,7 +110,7 @@ def test_consentAmendment_appliesValueAndMilestoneChangesAndKeepsOriginalValue(l
     assert (c.value, c.original_value, c.amendment_count, c.status) == (
         1_050_000_00, VALUE, 1, ContractStatus.ACTIVE)
     m = ledger.milestones(OCID)[1]
-    assert (m.amount, m.due) == (650_000_00, date(2027, 6, 1))
+    assert (m.amount, m.due) == (650_000_00, date(YEAR, 6, 1))
     assert pending(ledger) == b"\0" * 32
     # The raised value can be funded and paid out.
     ledger.fund(official, OCID, Sen(50_000_00))
@@ -131,7 +131,7 @@ def test_amendment_contractorMayProposeAndTheOfficialConsents(ledger: Ledger, ac
 
 
 def test_amendment_appendsAMilestone(ledger: Ledger, active_contract: str) -> None:
-    receipt = amend(ledger, 1_080_000_00, [change(2, 80_000_00, date(2027, 9, 1))])
+    receipt = amend(ledger, 1_080_000_00, [change(2, 80_000_00, date(YEAR, 9, 1))])
 
     assert [(e["index"], e["amount"]) for e in events(ledger, ledger.verifier, "MilestoneRegistered", receipt)] == [
         (2, 80_000_00)]

@@ -15,6 +15,7 @@ from govledger.roles import agency_id
 from govledger.types import Category, ContractStatus, Sen
 
 from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, refused, send
+from chain_support import ChainControl
 
 VALUE = 1_000_000_00
 REASON = b"\x7e" * 32
@@ -22,7 +23,7 @@ MAINTENANCE = 180 * 86400
 
 
 def time_travel(ledger: Ledger, timestamp: int) -> None:
-    ledger.w3.provider.ethereum_tester.time_travel(timestamp)  # type: ignore[attr-defined]
+    ChainControl(ledger.w3).time_travel(timestamp)
 
 
 def assert_balanced(ledger: Ledger, *others: str) -> None:

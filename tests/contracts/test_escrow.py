@@ -11,7 +11,7 @@ from govledger import errors
 from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY
 from govledger.roles import agency_id
-from govledger.types import MilestoneStatus
+from govledger.types import ContractStatus, MilestoneStatus
 
 from . import (
     ACCOUNTS, HASH_A, HASH_B, assert_escrow_invariants, built_once, cid, events, label, refused, send,
@@ -131,8 +131,8 @@ def test_fund_failsIfAllowanceTooSmall(ledger: Ledger, official) -> None:
 
 def test_release_failsIfCallerIsNotTheVerifier(ledger: Ledger, admin, official, contractor, stranger) -> None:
     for caller in (stranger, official, contractor, admin):
-        call = ledger.escrow.functions.release(cid(OCID), 0, FIRST)
-        refused(ledger, errors.OnlyVerifier, lambda: send(ledger, caller, call), ocids=[OCID],
+        call = ledger.escrow.functions.release(cid(OCID), 0, FIRST, 0)
+        refused(ledger, errors.OnlyMilestoneVerifier, lambda: send(ledger, caller, call), ocids=[OCID],
                 arguments={"caller": caller.address}, mentions=[label(ledger, caller)])
 
 
@@ -221,12 +221,15 @@ def test_invariants_holdAfterEveryStepOfAFullLifecycle(ledger: Ledger, official,
         lambda: ledger.approve(i2, UNFUNDED, 1, HASH_B),
         lambda: ledger.withdraw(contractor, UNFUNDED),
     ]
+    assert [c.ocid for c in ledger.contracts()] == [OCID, UNFUNDED, PAID]  # all the money in escrow
     start = ledger.balance(contractor.address)
     for step in steps:
         step()
-        assert_escrow_invariants(ledger)
+        assert_escrow_invariants(ledger, [OCID, UNFUNDED, PAID])
+    assert ledger.contract(UNFUNDED).status is ContractStatus.COMPLETED
     # Everything verified, and nothing else, reached the contractor.
     assert ledger.balance(contractor.address) - start == VALUE + FIRST
     a = ledger.escrow_account(UNFUNDED)
     assert (a.funded, a.held, a.withdrawable, a.withdrawn) == (VALUE, 0, 0, VALUE)
     assert [m.status for m in ledger.milestones(UNFUNDED)] == [MilestoneStatus.PAID] * 2
+

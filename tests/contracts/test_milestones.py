@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from conftest import OCID, make_spec
+from conftest import OCID, YEAR, make_spec
 from govledger import errors
 from govledger.ledger import Ledger
 from govledger.types import MilestoneSpec, MilestoneStatus, Sen
@@ -30,10 +30,10 @@ def world(_deployed: Ledger) -> Iterator[Ledger]:
         specs = [
             (make_spec(), contractor),
             (replace(make_spec(SPLIT), milestones=(
-                MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i3,), 1),
-                MilestoneSpec(Sen(600_000_00), date(2026, 7, 1), (i1, i2), 2))), contractor),
+                MilestoneSpec(Sen(400_000_00), date(YEAR, 6, 1), (i3,), 1),
+                MilestoneSpec(Sen(600_000_00), date(YEAR, 7, 1), (i1, i2), 2))), contractor),
             (replace(make_spec(OTHER), contractor=second.address,
-                     milestones=(MilestoneSpec(Sen(400_000_00), date(2026, 6, 1), (i1, i2), 1),)), second),
+                     milestones=(MilestoneSpec(Sen(400_000_00), date(YEAR, 6, 1), (i1, i2), 1),)), second),
         ]
         for spec, party in specs:
             ledger.register(official, spec)
@@ -129,10 +129,12 @@ def test_approve_kthApprovalVerifiesAndCreditsTheContractor(ledger: Ledger, acti
 
     assert events(ledger, ledger.verifier, "MilestoneApproved", receipt) == [
         {"id": cid(OCID), "index": 0, "inspector": inspectors[0].address, "reportHash": HASH_B}]
+    # On time, on a goods contract without advance: the whole amount is credited.
     assert events(ledger, ledger.verifier, "MilestoneVerified", receipt) == [
-        {"id": cid(OCID), "index": 0, "amount": 400_000_00}]
+        {"id": cid(OCID), "index": 0, "amount": 400_000_00, "penalty": 0, "daysLate": 0}]
     assert events(ledger, ledger.escrow, "PaymentReleased", receipt) == [
-        {"id": cid(OCID), "index": 0, "contractor": contractor.address, "amount": 400_000_00}]
+        {"id": cid(OCID), "index": 0, "contractor": contractor.address, "net": 400_000_00, "retention": 0,
+         "advanceRecovered": 0, "penalty": 0}]
     m = ledger.milestones(OCID)[0]
     assert (m.status, set(m.approved_by)) == (MilestoneStatus.PAID, {inspectors[0].address, inspectors[2].address})
     a = ledger.escrow_account(OCID)
@@ -268,7 +270,7 @@ def test_lifecycle_rejectResubmitThenKApprovals_paysOnce(ledger: Ledger, active_
         ledger.approve(i2, OCID, 0, HASH_A)
 
     released = ledger.escrow.events.PaymentReleased.get_logs(from_block=0, argument_filters={"id": cid(OCID)})
-    assert [(e["args"]["index"], e["args"]["amount"]) for e in released] == [(0, 400_000_00)]
+    assert [(e["args"]["index"], e["args"]["net"]) for e in released] == [(0, 400_000_00)]
     before = ledger.balance(contractor.address)
     ledger.withdraw(contractor, OCID)
     assert ledger.balance(contractor.address) - before == 400_000_00
@@ -294,3 +296,11 @@ def test_registerMilestones_failsIfCallerIsNotTheRegistry(ledger: Ledger, active
         refused(ledger, errors.OnlyRegistry, lambda: send(ledger, caller, call), ocids=[OCID],
                 arguments={"caller": caller.address}, mentions=[label(ledger, caller)])
     assert len(ledger.milestones(OCID)) == 2
+
+
+def test_amendMilestones_failsIfCallerIsNotTheRegistry(ledger: Ledger, active_contract, official, contractor) -> None:
+    for caller in (official, contractor):
+        call = ledger.verifier.functions.amendMilestones(cid(OCID), [(0, 0, 0, 0, 0)])  # would cancel milestone 0
+        refused(ledger, errors.OnlyRegistry, lambda: send(ledger, caller, call), ocids=[OCID],
+                arguments={"caller": caller.address}, mentions=[label(ledger, caller)])
+    assert ledger.milestones(OCID)[0].status == MilestoneStatus.PLANNED

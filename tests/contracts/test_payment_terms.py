@@ -12,22 +12,23 @@ from datetime import date
 
 import pytest
 
-from conftest import OCID, make_spec
+from conftest import OCID, YEAR, make_spec
 from govledger import errors
 from govledger.ledger import Ledger
 from govledger.types import Category, ContractStatus, MilestoneChange, Parameters, Sen
 
 from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, refused, send
+from chain_support import ChainControl
 
 DAY = 86400
 VALUE = 1_000_000_00
 FIRST, SECOND = 400_000_00, 600_000_00
-FIRST_DUE = calendar.timegm(date(2027, 1, 1).timetuple())  # make_spec: milestone i is due on 2027-(1+i)-01
-SECOND_DUE = calendar.timegm(date(2027, 2, 1).timetuple())
+FIRST_DUE = calendar.timegm(date(YEAR, 1, 1).timetuple())  # make_spec: milestone i is due on YEAR-(1+i)-01
+SECOND_DUE = calendar.timegm(date(YEAR, 2, 1).timetuple())
 
 
 def time_travel(ledger: Ledger, timestamp: int) -> None:
-    ledger.w3.provider.ethereum_tester.time_travel(timestamp)  # type: ignore[attr-defined]
+    ChainControl(ledger.w3).time_travel(timestamp)
 
 
 WORKS, GOODS = "ocds-test01-0201", "ocds-test01-0202"  # funded 1,000,000.00, nothing paid
@@ -293,7 +294,7 @@ def test_register_failsIfAdvanceLeavesNoRoomForRetentionAndPenalty(ledger: Ledge
 
 def test_cancellingTheLastMilestone_recoversTheOutstandingAdvance(ledger: Ledger) -> None:
     pay(ledger, ADV_GOODS, 0)  # earned 400,000.00; recovered 80,000.00 of the advance
-    cancel = [MilestoneChange(1, Sen(0), date(2027, 2, 1))]
+    cancel = [MilestoneChange(1, Sen(0), date(YEAR, 2, 1))]
     ledger.propose_amendment(ACCOUNTS["official"], ADV_GOODS, Sen(VALUE), b"\x01" * 32, cancel)
     ledger.consent_amendment(ACCOUNTS["contractor"], ADV_GOODS, Sen(VALUE), b"\x01" * 32, cancel)
     assert ledger.contract(ADV_GOODS).status is ContractStatus.COMPLETED

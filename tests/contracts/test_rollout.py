@@ -16,6 +16,7 @@ from govledger.roles import DEFAULT_ADMIN_ROLE, PAUSER_ROLE, agency_id
 from govledger.types import Category, ContractStatus, Parameters, Sen
 
 from . import ACCOUNTS, HASH_A, HASH_B, cid, events, refused, send, state
+from chain_support import ChainControl
 
 OTHER_AGENCY = "DEMO-OTHER-AGENCY"
 PENDING = "ocds-test01-0501"
@@ -23,7 +24,7 @@ ADMIN_DELAY = 2 * 86400
 
 
 def time_travel(ledger: Ledger, timestamp: int) -> None:
-    ledger.w3.provider.ethereum_tester.time_travel(timestamp)  # type: ignore[attr-defined]
+    ChainControl(ledger.w3).time_travel(timestamp)
 
 
 def now(ledger: Ledger) -> int:

@@ -16,7 +16,8 @@ def _token_state(ledger: Ledger) -> tuple:
     treasury = ACCOUNTS["treasury"].address
     return (ledger.balance(treasury),
             ledger.token.functions.allowance(ACCOUNTS["official"].address, ACCOUNTS["auditor"].address).call(),
-            [ledger.token.functions.hasRole(TREASURY_ROLE, a.address).call() for a in ACCOUNTS.values()])
+            [ledger.token.functions.hasRole(TREASURY_ROLE, ACCOUNTS[n].address).call()
+             for n in ("treasury", "admin", "official", "auditor")])
 
 
 def test_token_isTheRupiahInSen(ledger: Ledger, admin, treasury) -> None:
@@ -130,6 +131,13 @@ def test_grantRole_failsIfTreasuryGrantsTreasury(ledger: Ledger, treasury, stran
     refused(ledger, errors.AccessControlUnauthorizedAccount, lambda: send(ledger, treasury, call),
             arguments={"account": treasury.address, "neededRole": DEFAULT_ADMIN_ROLE},
             mentions=[label(ledger, treasury), "platform admin"], state_of=lambda: _token_state(ledger))
+
+
+def test_adminRole_cannotBeGrantedDirectly(ledger: Ledger, admin, stranger) -> None:
+    call = ledger.token.functions.grantRole(DEFAULT_ADMIN_ROLE, stranger.address)
+    refused(ledger, errors.AccessControlEnforcedDefaultAdminRules, lambda: send(ledger, admin, call), arguments={},
+            mentions=["two-step"], state_of=lambda: _token_state(ledger))
+    assert ledger.token.functions.defaultAdmin().call() == admin.address
 
 
 def test_renounceRole_failsIfConfirmationIsNotTheCaller(ledger: Ledger, admin, treasury) -> None:

@@ -41,17 +41,44 @@ def inspector_list(milestones: Sequence[MilestoneSpec]) -> list[Address]:
     return inspectors
 
 
+MAX_INSPECTORS = 16  # a milestone's inspector set is a 16-bit mask on chain
+MAX_MILESTONES = 64
+_UINT96 = 2**96
+
+
 def mask(inspectors: Sequence[Address], chosen: Sequence[str]) -> int:
-    """The bitmask of `chosen` among the contract's `inspectors`."""
+    """The bitmask of `chosen` among the contract's `inspectors`; each named once."""
+    checksummed = [to_checksum_address(i) for i in chosen]
+    if len(set(checksummed)) != len(checksummed):
+        raise GovLedgerValueError(f"an inspector is named twice in {checksummed}")
     try:
-        return sum(1 << inspectors.index(to_checksum_address(i)) for i in chosen)
+        bits = 0
+        for address in checksummed:
+            bits |= 1 << inspectors.index(Address(address))
+        return bits
     except ValueError:
-        raise GovLedgerValueError(f"an inspector of {list(chosen)} is not assigned to the contract") from None
+        raise GovLedgerValueError(f"an inspector of {checksummed} is not assigned to the contract") from None
+
+
+def _check_ranges(spec: ContractSpec, inspectors: Sequence[Address]) -> None:
+    """Refuse what the ABI cannot carry before anything is sent (the contract checks the rest)."""
+    if len(inspectors) > MAX_INSPECTORS:
+        raise GovLedgerValueError(f"a contract can have at most {MAX_INSPECTORS} inspectors, {len(inspectors)} given")
+    if len(spec.milestones) > MAX_MILESTONES:
+        raise GovLedgerValueError(f"a contract can have at most {MAX_MILESTONES} milestones")
+    for name, amount in [("value", spec.value), ("advance payment", spec.advance_payment),
+                         *[(f"milestone {i} amount", m.amount) for i, m in enumerate(spec.milestones)]]:
+        if not 0 <= amount < _UINT96:
+            raise GovLedgerValueError(f"the {name} {amount} is out of range (0 to 2**96 - 1 sen)")
+    for i, m in enumerate(spec.milestones):
+        if not 0 <= m.required_approvals <= 255:
+            raise GovLedgerValueError(f"milestone {i} requires {m.required_approvals} approvals (0 to 255)")
 
 
 def registration(spec: ContractSpec) -> tuple[tuple[Any, ...], list[tuple[int, ...]], list[Address]]:
     """A ContractSpec as `register`'s arguments: the registration, milestone inputs and inspectors."""
     inspectors = inspector_list(spec.milestones)
+    _check_ranges(spec, inspectors)
     milestones = [(m.amount, timestamp(m.due), m.required_approvals, mask(inspectors, m.inspectors))
                   for m in spec.milestones]
     return (
