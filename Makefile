@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test setup build deploy bench ape-check slither clean
+.PHONY: run test test-anvil setup build deploy bench ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
 
 run: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
@@ -12,6 +12,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The SDK, CLI, contract and attack tests again, against a real anvil node (network mode).
+test-anvil: setup
+	GOVLEDGER_TEST_CHAIN=anvil $(BIN)/python -m pytest tests/contracts tests/test_sdk.py tests/cli/test_cli.py \
+		tests/cli/test_cli_changes.py tests/attacks
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -47,5 +52,23 @@ ape-check: node_modules/.installed
 slither: node_modules/.installed
 	bash scripts/slither.sh
 
+# Foundry invariant tests through the solcjs adapter (CI profile; `forge-long` is 256 runs x 500 calls).
+forge-test: node_modules/.installed
+	bash scripts/forge.sh
+
+forge-long: node_modules/.installed
+	FOUNDRY_PROFILE=long bash scripts/forge.sh
+
+forge-coverage: node_modules/.installed
+	bash scripts/forge.sh coverage
+
+# Seeded bugs that the invariants must catch.
+forge-mutants: node_modules/.installed
+	bash scripts/forge.sh mutants
+
+# Symbolic execution of each deployed contract's bytecode (about two minutes each).
+mythril: setup
+	bash scripts/mythril.sh
+
 clean:
-	rm -rf $(VENV) node_modules $(DATA_DIR) .pytest_cache
+	rm -rf $(VENV) node_modules $(DATA_DIR) .pytest_cache out cache .mythril .venv-mythril .venv-slither .venv-ape
