@@ -2,50 +2,30 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web3 import Web3
 
 from govledger import errors
 from govledger.accounts import demo_account
 from govledger.ledger import Ledger
 
 sys.path.insert(0, str(Path(__file__).parent))
+from chain_support import running_anvil  # noqa: E402
 from conftest import make_spec  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = [sys.executable, str(ROOT / "scripts" / "deploy.py")]
-ANVILS = sorted(ROOT.glob("node_modules/@foundry-rs/anvil-*/bin/anvil"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def anvil_url() -> Iterator[str]:
     """A real anvil node (npm @foundry-rs/anvil) in its own process, stopped after the test."""
-    usable = [a for a in ANVILS if subprocess.run([a, "--version"], capture_output=True).returncode == 0]
-    if not usable:
-        pytest.fail("no runnable anvil binary under node_modules: run `npm install`")
-    port = _free_port()
-    node = subprocess.Popen([usable[0], "--port", str(port), "--silent"], stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not Web3(Web3.HTTPProvider(url)).is_connected():
-        assert time.monotonic() < deadline, "anvil did not start within 20 s"
-        time.sleep(0.1)
-    yield url
-    node.terminate()
-    node.wait(timeout=10)
+    with running_anvil() as url:
+        yield url
 
 
 def test_deploy_toTheEmbeddedChain_writesAManifestTheCliAttachesTo(tmp_path: Path) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -16,7 +14,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, text
-from web3 import Web3
 
 from govledger.accounts import demo_accounts
 from govledger.ledger import Ledger
@@ -26,9 +23,9 @@ from govledger.types import Category, MilestoneChange, Sen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import make_spec  # noqa: E402
+from chain_support import running_anvil
 
 ROOT = Path(__file__).resolve().parents[2]
-ANVILS = sorted(ROOT.glob("node_modules/@foundry-rs/anvil-*/bin/anvil"))
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 A = demo_accounts()
 CONTRACTS = 100
@@ -113,27 +110,11 @@ def pg_engine() -> Iterator[Engine]:
     base.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def anvil_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     """A real anvil node with the suite deployed by scripts/deploy.py and the demo roles appointed
     (one per test module: tests there use their own ocids)."""
-    usable = [a for a in ANVILS if subprocess.run([a, "--version"], capture_output=True).returncode == 0]
-    if not usable:
-        pytest.fail("no runnable anvil binary under node_modules: run `npm install`")
-    port = _free_port()
-    node = subprocess.Popen([usable[0], "--port", str(port), "--silent"], stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while not Web3(Web3.HTTPProvider(url)).is_connected():
-            assert time.monotonic() < deadline, "anvil did not start within 20 s"
-            time.sleep(0.1)
+    with running_anvil() as url:
         manifest = tmp_path_factory.mktemp("anvil") / "anvil.json"
         done = subprocess.run([sys.executable, str(ROOT / "scripts" / "deploy.py"), "--rpc-url", url, "--manifest",
                                str(manifest), "--fund-demo-accounts", "--demo-roles"],
@@ -141,9 +122,6 @@ def anvil_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
         assert done.returncode == 0, done.stderr
         with Ledger.open(None, rpc_url=url, manifest=manifest) as ledger:
             yield ledger
-    finally:
-        node.terminate()
-        node.wait(timeout=10)
 
 
 def rpc(ledger: Ledger, method: str, *params: Any) -> Any:
