@@ -28,7 +28,7 @@ from chain_support import running_anvil
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 A = demo_accounts()
-CONTRACTS = 100
+CONTRACTS = 200
 
 
 def build_scenario(ledger: Ledger, contracts: int = CONTRACTS, prefix: str = "ocds-rm") -> list[str]:
