@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test test-anvil setup build deploy bench ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
+.PHONY: run test test-anvil coverage setup build deploy bench ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
 
 run: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
@@ -12,6 +12,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Line coverage of the Python package (contracts: `make forge-coverage`).
+coverage: setup
+	$(BIN)/python -m pytest --cov=govledger --cov-report=term-missing:skip-covered
 
 # The SDK, CLI, contract and attack tests again, against a real anvil node (network mode).
 test-anvil: setup
