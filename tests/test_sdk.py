@@ -241,9 +241,9 @@ def decoder() -> RevertDecoder:
     return RevertDecoder(abi(name) for name in DEPLOYABLE)
 
 
-def test_decoder_givesUnknownContractErrorForAnUnknownSelector(decoder: RevertDecoder) -> None:
+def test_decoder_givesUnrecognisedRevertForAnUnknownSelector(decoder: RevertDecoder) -> None:
     exc = decoder.decode(bytes.fromhex("deadbeef") + b"\x00" * 32)
-    assert type(exc) is errors.UnknownContractError and isinstance(exc, errors.ContractError)
+    assert type(exc) is errors.UnrecognisedRevert and isinstance(exc, errors.ContractError)
     assert exc.arguments["selector"] == "0xdeadbeef"
     assert "0xdeadbeef" in str(exc)
 

@@ -93,7 +93,7 @@ class ContractError(GovLedgerError):
         return self.template.format(**shown)
 
 
-class UnknownContractError(ContractError):
+class UnrecognisedRevert(ContractError):
     """A revert whose selector matches no error known to the SDK (e.g. a newer contract version)."""
 
     def __init__(self, selector: str, data: bytes) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import function_signature_to_4byte_selector
 
-from ..errors import ContractError, Describer, GovLedgerError, Panic, Reverted, UnknownContractError
+from ..errors import ContractError, Describer, GovLedgerError, Panic, Reverted, UnrecognisedRevert
 
 _ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
 _PANIC = bytes.fromhex("4e487b71")  # Panic(uint256)
@@ -49,13 +49,13 @@ class RevertDecoder:
         if selector == _PANIC:
             return Panic({"code": decode(["uint256"], payload)[0]})
         if selector not in self._errors:
-            return UnknownContractError("0x" + selector.hex(), data)
+            return UnrecognisedRevert("0x" + selector.hex(), data)
         name, names, types = self._errors[selector]
         values = decode(types, payload)
         cls = ContractError.registry.get(name)
         arguments = dict(zip(names, values))
         if cls is None:
-            return UnknownContractError(f"{name}{arguments}", data)
+            return UnrecognisedRevert(f"{name}{arguments}", data)
         return cls(arguments, describer)
 
 
