@@ -300,6 +300,7 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         if (c.settledCount == c.milestoneCount) {
             c.status = Status.Completed;
             c.closedAt = uint40(block.timestamp);
+            delete pendingAmendment[id];
             emit ContractCompleted(id);
         }
     }
