@@ -302,3 +302,12 @@ def test_terminate_dropsThePendingAmendment(ledger: Ledger, active_contract: str
     ledger.terminate(official, OCID, RATIONALE)
     assert pending(ledger) == b"\0" * 32
     assert ledger.contract(OCID).status is ContractStatus.TERMINATED
+
+
+def test_completion_dropsAPendingProposal_soItCanNeverBeConsentedLater(ledger: Ledger) -> None:
+    ledger.propose_amendment(ACCOUNTS["official"], OCID, Sen(VALUE), RATIONALE, [])
+    assert pending(ledger) != b"\0" * 32
+    pay(ledger, 0)
+    pay(ledger, 1)
+    assert ledger.contract(OCID).status is ContractStatus.COMPLETED
+    assert pending(ledger) == b"\0" * 32
