@@ -229,7 +229,10 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
     /// @inheritdoc IContractRegistry
     function milestoneSettled(bytes32 id) external {
         if (msg.sender != verifier) revert OnlyVerifier(msg.sender);
-        _settle(id, _existing(id), 1);
+        GovContract storage c = _existing(id);
+        _settle(id, c, 1);
+        // A proposal can no longer take effect on a completed contract (consent already cleared its own).
+        if (c.status == Status.Completed) delete pendingAmendment[id];
     }
 
     // --- reads -----------------------------------------------------------------------------------
@@ -300,7 +303,6 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         if (c.settledCount == c.milestoneCount) {
             c.status = Status.Completed;
             c.closedAt = uint40(block.timestamp);
-            delete pendingAmendment[id];
             emit ContractCompleted(id);
         }
     }
