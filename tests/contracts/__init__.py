@@ -31,7 +31,7 @@ from govledger.errors import ContractError, UnknownContract
 from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY
 from govledger.roles import ARBITER_ROLE, DEFAULT_ADMIN_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, agency_id, official_role
-from govledger.types import Receipt, contract_id
+from govledger.types import ContractSpec, Receipt, contract_id
 from chain_support import ChainControl
 from govledger.money import format_rupiah
 
@@ -195,6 +195,14 @@ def assert_escrow_invariants(ledger: Ledger, ocids: Iterable[str] | None = None)
         assert a.advance_outstanding <= a.advance_paid <= contract.advance_payment, (contract.ocid, a)
         owed += a.held + a.withdrawable + a.retained
     assert ledger.balance(ledger.escrow.address) == owed
+
+
+def open_and_fund(ledger: Ledger, spec: ContractSpec) -> str:
+    """Register `spec` (the demo official), have the demo contractor accept it, fund its whole value."""
+    ledger.register(ACCOUNTS["official"], spec)
+    ledger.accept(ACCOUNTS["contractor"], spec.ocid)
+    ledger.fund(ACCOUNTS["official"], spec.ocid, spec.value)
+    return spec.ocid
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from govledger._utils import codec
 from govledger.ledger import Ledger
 from govledger.types import ContractStatus, MilestoneChange, MilestoneStatus, Sen
 
-from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, refused
+from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, open_and_fund, refused
 
 VALUE = 1_000_000_00
 RATIONALE = b"\x5a" * 32
@@ -62,9 +62,7 @@ def pay(ledger: Ledger, index: int):
 def world(_deployed: Ledger) -> Iterator[Ledger]:
     """OCID registered, accepted and fully funded once for the module (make_spec terms)."""
     with built_once(_deployed) as ledger:
-        ledger.register(ACCOUNTS["official"], make_spec())
-        ledger.accept(ACCOUNTS["contractor"], OCID)
-        ledger.fund(ACCOUNTS["official"], OCID, Sen(VALUE))
+        open_and_fund(ledger, make_spec())
         yield ledger
 
 

@@ -14,7 +14,7 @@ from govledger.pilot import PILOT_AGENCY
 from govledger.roles import agency_id
 from govledger.types import Category, ContractStatus, Sen
 
-from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, refused, send
+from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, open_and_fund, refused, send
 from chain_support import ChainControl
 
 VALUE = 1_000_000_00
@@ -54,11 +54,8 @@ WORKS = "ocds-test01-0801"
 def world(_deployed: Ledger) -> Iterator[Ledger]:
     """Built once: OCID (goods) and WORKS (works, 5% retention), each accepted and fully funded."""
     with built_once(_deployed) as ledger:
-        official, contractor = ACCOUNTS["official"], ACCOUNTS["contractor"]
         for ocid, category in ((OCID, Category.GOODS), (WORKS, Category.WORKS)):
-            ledger.register(official, make_spec(ocid, category=category))
-            ledger.accept(contractor, ocid)
-            ledger.fund(official, ocid, Sen(VALUE))
+            open_and_fund(ledger, make_spec(ocid, category=category))
         yield ledger
 
 

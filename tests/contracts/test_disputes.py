@@ -13,7 +13,7 @@ from govledger.ledger import Ledger
 from govledger.roles import ARBITER_ROLE
 from govledger.types import ContractStatus, Sen
 
-from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, refused
+from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, open_and_fund, refused
 
 REASON = b"\xd1" * 32
 RESOLUTION = b"\xd2" * 32
@@ -34,9 +34,7 @@ def world(_deployed: Ledger) -> Iterator[Ledger]:
         ledger.submit(contractor, DISPUTED, 1, HASH_A)
         ledger.approve(ACCOUNTS["inspector1"], DISPUTED, 1, HASH_B)
         ledger.raise_dispute(contractor, DISPUTED, REASON)
-        ledger.register(official, make_spec())
-        ledger.accept(contractor, OCID)
-        ledger.fund(official, OCID, Sen(1_000_000_00))
+        open_and_fund(ledger, make_spec())
         yield ledger
 
 
