@@ -31,9 +31,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	# `npm install`, not `npm ci`: npm 11 leaves other platforms' optional anvil binaries out of the
-	# lock file, and `npm ci` then refuses it. The lock still pins every version installed.
-	npm install --no-audit --no-fund --loglevel=error
+	# `npm ci` installs exactly what the lock file pins and never rewrites it (a fresh clone stays clean).
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Recompile contracts/ into the package's artifacts (compiles nothing when sources are unchanged).
