@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Protocol
 
 from .roles import ROLE_NAMES, agency_code
+from .types import Category, ContractStatus, MilestoneStatus
 
 
 class Describer(Protocol):
@@ -114,8 +115,8 @@ class Panic(ContractError):
     template = "the ledger's contract panicked (code {code:#x})"
 
 
-CONTRACT_STATUS = ("pending", "active", "completed", "terminated")
-MILESTONE_STATUS = ("planned", "submitted", "rejected", "paid", "cancelled")
+CONTRACT_STATUS = ContractStatus.labels()
+MILESTONE_STATUS = MilestoneStatus.labels()
 
 # Argument names shared by the Solidity errors -> the Describer method that shows them.
 _DESCRIBED_AS = {
@@ -151,7 +152,7 @@ class ContractAlreadyRegistered(ContractError):
 
 class CategoryNotAllowed(ContractError):
     template = "agency {agency} may not register {category} contracts (rollout allowlist)"
-    labels = {"category": ("works", "goods", "services", "consulting")}
+    labels = {"category": Category.labels()}
 
 class NotAParty(ContractError):
     template = "{account} is neither the contractor nor an official of the agency of contract {id}"

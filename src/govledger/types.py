@@ -19,7 +19,28 @@ def contract_id(ocid: str) -> ContractId:
     return ContractId(keccak(text=ocid))
 
 
-class Category(enum.IntEnum):
+class Labelled(enum.IntEnum):
+    """An enum of the contracts' ABI whose lower-cased member names are its names everywhere: in the SDK,
+    the read model's columns, the audit, error messages and the CLI (defined here, and only here)."""
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def labels(cls) -> tuple[str, ...]:
+        return tuple(member.label for member in cls)
+
+    @classmethod
+    def label_of(cls, value: int | str) -> str:
+        """The label of on-chain value `value`; a value this SDK does not know is shown as its number."""
+        try:
+            return cls(int(value)).label
+        except ValueError:
+            return str(value)
+
+
+class Category(Labelled):
     """OCDS mainProcurementCategory, plus consulting."""
 
     WORKS = 0
@@ -28,14 +49,17 @@ class Category(enum.IntEnum):
     CONSULTING = 3
 
 
-class ContractStatus(enum.IntEnum):
+class ContractStatus(Labelled):
     PENDING = 0
     ACTIVE = 1
     COMPLETED = 2
     TERMINATED = 3
 
 
-class MilestoneStatus(enum.IntEnum):
+class MilestoneStatus(Labelled):
+    """Verification pays in the same step: a verified milestone is `paid` (its payment may then wait in
+    the escrow as withdrawable)."""
+
     PLANNED = 0
     SUBMITTED = 1
     REJECTED = 2
