@@ -1,56 +1,36 @@
 """Exceptions of govledger: one root, and one class per Solidity custom error.
 
 A revert is decoded into the class named like the Solidity error, with its arguments by name and a
-sentence a person understands, e.g. ``0x1234…abcd is not an assigned inspector of milestone 0 of
-contract ocds-demo-001``.
+sentence a person understands, e.g. ``inspector3 (0xA630…8F75) is not an assigned inspector of
+milestone 0 of contract ocds-demo01-2026-X-001``.
+
+Each template says how it shows an argument with a format spec: ``{id:contract}``, ``{account:account}``,
+``{agency:agency}``, ``{neededRole:role}``, ``{amount:rupiah}``, ``{deadline:time}``. Numbers without a spec
+are shown as numbers: a count is never mistaken for Rupiah. This module imports nothing else of the
+package but `types` (a leaf), so every module may raise these.
 """
 
 from __future__ import annotations
 
+import string
 from typing import Any, ClassVar, Protocol
 
-from .roles import ROLE_NAMES, agency_code
 from .types import Category, ContractStatus, MilestoneStatus
 
 
 class Describer(Protocol):
-    """Turns raw revert arguments into names people know (ocids, account labels, Rupiah, dates)."""
+    """Turns raw revert arguments into names people know (ocids, account labels, Rupiah, dates).
 
-    def contract(self, contract_id: bytes) -> str: ...
+    `govledger.describe.PlainDescriber` knows nothing of the ledger; the Ledger's own knows ocids and
+    account labels.
+    """
+
+    def contract(self, contract_id: bytes | str) -> str: ...
     def amount(self, sen: int) -> str: ...
     def time(self, timestamp: int) -> str: ...
     def account(self, address: str) -> str: ...
     def agency(self, agency: bytes) -> str: ...
     def role(self, role: bytes) -> str: ...
-
-
-class PlainDescriber:
-    """Describes values without any knowledge of the ledger."""
-
-    def contract(self, contract_id: bytes) -> str:
-        return "0x" + contract_id.hex()
-
-    def account(self, address: str) -> str:
-        return address
-
-    def agency(self, agency: bytes) -> str:
-        return agency_code(agency)
-
-    def role(self, role: bytes) -> str:
-        return ROLE_NAMES.get(role, "0x" + role.hex())
-
-    def amount(self, sen: int) -> str:
-        from .money import format_rupiah
-
-        return format_rupiah(sen)
-
-    def time(self, timestamp: int) -> str:
-        from datetime import datetime, timezone
-
-        try:
-            return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        except (OverflowError, OSError, ValueError):
-            return str(timestamp)
 
 
 class GovLedgerError(Exception):
@@ -63,6 +43,57 @@ class GovLedgerValueError(GovLedgerError, ValueError):
 
 class NotFoundError(GovLedgerError, LookupError):
     """A deployment, account or record that does not exist."""
+
+
+class ContractNotFoundError(NotFoundError):
+    """No contract is registered under this ocid: the one refusal every read gives for an unknown id."""
+
+    def __init__(self, ocid: str, hint: str = "") -> None:
+        self.ocid = ocid
+        super().__init__(f"no contract {ocid} is registered{hint}")
+
+
+# Format spec in a template -> the Describer method that shows the value.
+_KINDS = {"contract": "contract", "account": "account", "agency": "agency", "role": "role",
+          "rupiah": "amount", "time": "time"}
+# Without a spec, only values that cannot be mistaken are described: addresses (by their form) and
+# these bytes32 arguments (by name). Integers are never guessed: they stay numbers.
+_BYTES_BY_NAME = {"id": "contract", "agency": "agency", "neededRole": "role", "role": "role"}
+_PARSER = string.Formatter()
+
+
+def _implicit_kind(name: str, value: Any) -> str | None:
+    if isinstance(value, (bytes, bytearray)) and name in _BYTES_BY_NAME:
+        return _BYTES_BY_NAME[name]
+    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
+        return "account"
+    return None
+
+
+def _describe(describer: Describer | None, kind: str, value: Any) -> str:
+    if describer is not None:
+        return str(getattr(describer, _KINDS[kind])(value))
+    if isinstance(value, (bytes, bytearray)):  # no describer at hand: raw, but never in a wrong unit
+        return "0x" + bytes(value).hex()
+    return f"{value} sen" if kind == "rupiah" else str(value)
+
+
+def render(template: str, arguments: dict[str, Any], describer: Describer | None = None) -> str:
+    """Fill `template` with `arguments`; a field's spec (or, for ids and addresses, its form) says how."""
+    out = []
+    for literal, name, spec, conversion in _PARSER.parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        value = arguments[name]
+        kind = spec if spec in _KINDS else (_implicit_kind(name, value) if not spec else None)
+        if kind is not None:
+            out.append(_describe(describer, kind, value))
+            continue
+        if isinstance(value, (bytes, bytearray)):
+            value = "0x" + bytes(value).hex()
+        out.append(format(_PARSER.convert_field(value, conversion), spec or ""))
+    return "".join(out)
 
 
 class ContractError(GovLedgerError):
@@ -79,19 +110,11 @@ class ContractError(GovLedgerError):
 
     def __init__(self, arguments: dict[str, Any], describer: Describer | None = None) -> None:
         self.arguments = arguments
-        self.message = self._format(describer or PlainDescriber())
+        shown = {name: self.labels[name][value]
+                 if name in self.labels and isinstance(value, int) and 0 <= value < len(self.labels[name]) else value
+                 for name, value in arguments.items()}
+        self.message = render(self.template, shown, describer)
         super().__init__(self.message)
-
-    def _format(self, d: Describer) -> str:
-        shown = {}
-        for name, value in self.arguments.items():
-            if name in self.labels and 0 <= value < len(self.labels[name]):
-                shown[name] = self.labels[name][value]
-            elif name in _DESCRIBED_AS:
-                shown[name] = getattr(d, _DESCRIBED_AS[name])(value)
-            else:
-                shown[name] = value
-        return self.template.format(**shown)
 
 
 class UnrecognisedRevert(ContractError):
@@ -118,33 +141,10 @@ class Panic(ContractError):
 CONTRACT_STATUS = ContractStatus.labels()
 MILESTONE_STATUS = MilestoneStatus.labels()
 
-# Argument names shared by the Solidity errors -> the Describer method that shows them.
-_DESCRIBED_AS = {
-    "id": "contract",
-    "account": "account",
-    "caller": "account",
-    "inspector": "account",
-    "signer": "account",
-    "contractor": "account",
-    "spender": "account",
-    "sender": "account",
-    "receiver": "account",
-    "defaultAdmin": "account",
-    "approver": "account",
-    "agency": "agency",
-    "neededRole": "role",
-    # amounts of the settlement token, in sen
-    "held": "amount", "required": "amount", "funded": "amount", "value": "amount", "total": "amount",
-    "amount": "amount", "balance": "amount", "needed": "amount", "allowance": "amount", "newValue": "amount",
-    "cap": "amount", "committed": "amount", "advance": "amount", "max": "amount",
-    # points in time
-    "deadline": "time", "releasableAt": "time", "startDate": "time", "endDate": "time", "schedule": "time",
-}
-
 
 # --- ContractRegistry ---------------------------------------------------------------------------
 
-class UnknownContract(ContractError):
+class UnknownContract(ContractError, NotFoundError):
     template = "no contract {id} is registered"
 
 class ContractAlreadyRegistered(ContractError):
@@ -158,16 +158,16 @@ class NotAParty(ContractError):
     template = "{account} is neither the contractor nor an official of the agency of contract {id}"
 
 class AdvanceTooLarge(ContractError):
-    template = "the advance payment {advance} is above {max}: the value less the retention and penalty ceilings"
+    template = "the advance payment {advance:rupiah} is above {max:rupiah}: the value less the retention and penalty ceilings"
 
 class BatchLengthMismatch(ContractError):
     template = "the batch has {registrations} contracts but {milestoneLists} milestone lists and {inspectorLists} inspector lists"
 
 class AmendmentExceedsCap(ContractError):
-    template = "the amendment would take the value to {newValue}, above the cap {cap} on the original value"
+    template = "the amendment would take the value to {newValue:rupiah}, above the cap {cap:rupiah} on the original value"
 
 class ValueBelowCommitted(ContractError):
-    template = "the value {newValue} would fall below the {committed} already funded"
+    template = "the value {newValue:rupiah} would fall below the {committed:rupiah} already funded"
 
 class AmendmentMismatch(ContractError):
     template = "this is not the amendment proposed for contract {id}: its content differs (or it was replaced)"
@@ -204,7 +204,7 @@ class ZeroValue(ContractError):
     template = "the contract value must be above zero"
 
 class InvalidPeriod(ContractError):
-    template = "the contract period must end after it starts (start {startDate}, end {endDate})"
+    template = "the contract period must end after it starts (start {startDate:time}, end {endDate:time})"
 
 class InvalidMilestoneCount(ContractError):
     template = "a contract needs 1 to {max} milestones, {count} given"
@@ -220,16 +220,16 @@ class InspectorNotIndependent(ContractError):
 
 class InvalidMilestone(ContractError):
     template = (
-        "milestone {index} is invalid: amount {amount}, approvals required {requiredApprovals}, "
+        "milestone {index} is invalid: amount {amount:rupiah}, approvals required {requiredApprovals}, "
         "inspector set {inspectorMask:#06b} (the amount must be above zero and the approvals between one "
         "and the number of its inspectors)"
     )
 
 class MilestonesExceedValue(ContractError):
-    template = "the milestones add up to {total}, above the contract value {value}"
+    template = "the milestones add up to {total:rupiah}, above the contract value {value:rupiah}"
 
 class AcceptanceExpired(ContractError):
-    template = "the signed acceptance expired at {deadline}"
+    template = "the signed acceptance expired at {deadline:time}"
 
 class InvalidAcceptanceSignature(ContractError):
     template = "the acceptance was signed by {signer}, not by the contractor {contractor}"
@@ -272,16 +272,16 @@ class ContractStillOpen(ContractError):
     template = "contract {id} is still open: only completed or terminated contracts return funds"
 
 class MaintenancePeriodNotOver(ContractError):
-    template = "the retention of contract {id} is held until {releasableAt} (end of the maintenance period)"
+    template = "the retention of contract {id} is held until {releasableAt:time} (end of the maintenance period)"
 
 class ZeroAmount(ContractError):
     template = "the amount must be above zero"
 
 class FundingExceedsValue(ContractError):
-    template = "funding contract {id} to {funded} would exceed its value {value}"
+    template = "funding contract {id} to {funded:rupiah} would exceed its value {value:rupiah}"
 
 class InsufficientEscrow(ContractError):
-    template = "contract {id} holds {held} in escrow, less than the {required} to pay: fund it first"
+    template = "contract {id} holds {held:rupiah} in escrow, less than the {required:rupiah} to pay: fund it first"
 
 class NothingToWithdraw(ContractError):
     template = "{account} has nothing to withdraw from contract {id}"
@@ -299,10 +299,10 @@ class AccessControlBadConfirmation(ContractError):
     template = "a role can only be renounced by its holder"
 
 class ERC20InsufficientBalance(ContractError):
-    template = "{sender} holds {balance}, less than the {needed} needed"
+    template = "{sender} holds {balance:rupiah}, less than the {needed:rupiah} needed"
 
 class ERC20InsufficientAllowance(ContractError):
-    template = "{spender} may spend {allowance}, less than the {needed} needed: approve first"
+    template = "{spender} may spend {allowance:rupiah}, less than the {needed:rupiah} needed: approve first"
 
 class ERC20InvalidReceiver(ContractError):
     template = "tokens cannot be sent to {receiver}"
@@ -329,7 +329,7 @@ class AccessControlEnforcedDefaultAdminRules(ContractError):
     template = "the admin role changes only by the two-step, delayed transfer"
 
 class AccessControlEnforcedDefaultAdminDelay(ContractError):
-    template = "the admin transfer can be accepted from {schedule}, not yet"
+    template = "the admin transfer can be accepted from {schedule:time}, not yet"
 
 class AccessControlInvalidDefaultAdmin(ContractError):
     template = "{defaultAdmin} is not the pending admin"

@@ -16,7 +16,8 @@ from ._utils.reverts import RevertDecoder
 from ._utils.transactions import TransactionSender
 from .accounts import demo_accounts
 from .deployment import Deployment, deploy
-from .errors import ERC20InsufficientAllowance, GovLedgerValueError, NotFoundError, PlainDescriber
+from .describe import PlainDescriber
+from .errors import ERC20InsufficientAllowance, GovLedgerValueError, NotFoundError
 from .roles import ARBITER_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, agency_id, official_role
 from .types import (
     Address, Category, ContractId, ContractSpec, EscrowAccount, GovContract, Milestone, MilestoneChange,
@@ -344,7 +345,9 @@ class _LedgerDescriber(PlainDescriber):
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
 
-    def contract(self, contract_id: bytes) -> str:
+    def contract(self, contract_id: bytes | str) -> str:
+        if isinstance(contract_id, str):
+            return contract_id
         return self._ledger._ocids.get(bytes(contract_id), super().contract(contract_id))
 
     def account(self, address: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from eth_abi import encode
 from eth_utils import keccak
 
+from .errors import GovLedgerValueError
+
 DEFAULT_ADMIN_ROLE = b"\0" * 32
 INSPECTOR_ROLE = keccak(text="INSPECTOR_ROLE")
 TREASURY_ROLE = keccak(text="TREASURY_ROLE")
@@ -25,8 +27,6 @@ def agency_id(code: str) -> bytes:
     """An agency's code (e.g. a K/L/PD or work-unit code) as the bytes32 stored on chain, readable back."""
     raw = code.encode("utf-8")
     if not code or len(raw) > 32 or b"\0" in raw:
-        from .errors import GovLedgerValueError
-
         raise GovLedgerValueError(f"an agency code must be 1 to 32 bytes of text, got {code!r}")
     return raw.ljust(32, b"\0")
 

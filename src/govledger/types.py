@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NewType
 
-from eth_utils import keccak
-
 Address = NewType("Address", str)  # checksummed 0x address
 ContractId = NewType("ContractId", bytes)  # keccak256(ocid), the on-chain key
 Sen = NewType("Sen", int)  # an amount of the settlement token: Rupiah x 100
@@ -16,6 +14,8 @@ Sen = NewType("Sen", int)  # an amount of the settlement token: Rupiah x 100
 
 def contract_id(ocid: str) -> ContractId:
     """The on-chain key of a contract: keccak256 of its OCDS open contracting id."""
+    from eth_utils import keccak  # imported here: reads from the read model need no Ethereum libraries
+
     return ContractId(keccak(text=ocid))
 
 

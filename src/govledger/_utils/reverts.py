@@ -14,6 +14,7 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import function_signature_to_4byte_selector
 
+from ..describe import PlainDescriber
 from ..errors import ContractError, Describer, GovLedgerError, Panic, Reverted, UnrecognisedRevert
 
 _ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
@@ -56,7 +57,7 @@ class RevertDecoder:
         arguments = dict(zip(names, values))
         if cls is None:
             return UnrecognisedRevert(f"{name}{arguments}", data)
-        return cls(arguments, describer)
+        return cls(arguments, describer or PlainDescriber())
 
 
 def revert_data(exc: BaseException) -> bytes | None:

@@ -31,7 +31,7 @@ def submit(app: AppContext, ocid: str, index: int, evidence: Path | None, eviden
 
 
 def _attest(approve: bool):  # type: ignore[no-untyped-def]
-    verb = "approve" if approve else "reject"
+    verb, done = ("approve", "approved") if approve else ("reject", "rejected")
 
     @click.argument("ocid")
     @click.argument("index", type=int)
@@ -47,7 +47,7 @@ def _attest(approve: bool):  # type: ignore[no-untyped-def]
         receipt = action(signer(as_, keystore), ocid, index, digest)
         m = ledger.milestones(ocid)[index]
         emit(as_json, {"receipt": receipt, "milestone": m}, lambda: (
-            f"{verb}d milestone {index} of {ocid}: now {m.status.name.lower()}"
+            f"{done} milestone {index} of {ocid}: now {m.status.name.lower()}"
             f" ({len(m.approved_by)}/{m.required_approvals} approvals)"))
 
     attest.__doc__ = f"{verb.capitalize()} submitted milestone INDEX (an assigned inspector signs)."
