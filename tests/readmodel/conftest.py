@@ -71,7 +71,7 @@ def build_scenario(ledger: Ledger, contracts: int = CONTRACTS, prefix: str = "oc
 def scenario_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A persistent embedded chain with the scenario on it (closed: open it with Ledger.open)."""
     data = tmp_path_factory.mktemp("chain")
-    with Ledger.open(data) as ledger:
+    with Ledger.open(data, create=True) as ledger:
         ledger.deploy(A["admin"], A["treasury"].address)
         setup_roles(ledger)
         build_scenario(ledger)

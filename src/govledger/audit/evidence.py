@@ -10,7 +10,7 @@ from web3 import Web3
 
 from ..deployment import Deployment
 from ..types import contract_id
-from .tamper import LogDecoder, _hex
+from ..readmodel.decode import LogDecoder, to_hex as _hex
 
 FORMAT = "govledger-evidence/1"
 HEADER_FIELDS = ("number", "hash", "parentHash", "timestamp", "stateRoot", "receiptsRoot", "transactionsRoot")
@@ -73,7 +73,7 @@ def build_bundle(w3: Web3, deployment: Deployment, ocid: str) -> dict[str, Any]:
     """The evidence bundle of contract `ocid`, read from the chain (every log whose first topic argument is
     the contract id, from the deploy block to the head)."""
     cid = "0x" + contract_id(ocid).hex()
-    decoder = LogDecoder(deployment)
+    decoder = LogDecoder.of(deployment)
     head = w3.eth.block_number
     logs = w3.eth.get_logs({"address": decoder.addresses, "fromBlock": deployment.deploy_block, "toBlock": head,
                             "topics": [None, cid]})
@@ -142,7 +142,7 @@ def verify_bundle(w3: Web3, bundle: Mapping[str, Any], deployment: Deployment | 
         header = bundle["blocks"].get(str(actual_receipt["blockNumber"]))
         if header is None or header["hash"] != actual_receipt["blockHash"]:
             raise EvidenceError(f"receipt {tx}: its block {actual_receipt['blockNumber']} is not in the bundle")
-    decoder = LogDecoder(_deployment(bundle, deployment))
+    decoder = LogDecoder.of(_deployment(bundle, deployment))
     for e in bundle["events"]:
         where = f"event {e.get('event')} (tx {e.get('tx_hash')}, log {e.get('log_index')})"
         receipt = bundle["receipts"].get(e["tx_hash"])

@@ -11,59 +11,20 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from eth_utils import to_checksum_address
 from sqlalchemy import Engine, func, select
 from web3 import Web3
 
 from ..deployment import Deployment
 from ..readmodel import schema
-from ..readmodel._decode import EventDecoder, topic_of
+from ..readmodel.decode import LogDecoder
 from .model import Violation
 
 COMPARED = ("block_number", "block_timestamp", "tx_hash", "tx_index", "contract", "event", "contract_id", "args")
 
 
-class LogDecoder:
-    """Decodes the suite's logs into the read model's row form (args as a dict)."""
-
-    def __init__(self, deployment: Deployment) -> None:
-        self.addresses = [to_checksum_address(a) for a in deployment.addresses.values()]
-        self._names = {a.lower(): n for n, a in deployment.addresses.items()}
-        self._decoders: dict[tuple[str, str], EventDecoder] = {}
-        for name, address in deployment.addresses.items():
-            for item in deployment.abis[name]:
-                if item.get("type") == "event" and not item.get("anonymous"):
-                    self._decoders[(address.lower(), topic_of(item))] = EventDecoder(item)
-
-    def row(self, log: Mapping[str, Any], timestamp: int | None) -> dict[str, Any]:
-        topics = [_bytes(t) for t in log["topics"]]
-        address = str(log["address"]).lower()
-        decoder = self._decoders.get((address, "0x" + topics[0].hex() if topics else ""))
-        if decoder is None:
-            event, args = "Unknown", {"topics": ["0x" + t.hex() for t in topics], "data": "0x" + _bytes(log["data"]).hex()}
-        else:
-            event, args = decoder.name, decoder(topics, _bytes(log["data"]))
-        cid = args.get("id") if isinstance(args.get("id"), str) and len(args["id"]) == 66 else None
-        return {"block_hash": _hex(log["blockHash"]), "log_index": int(log["logIndex"]),
-                "block_number": int(log["blockNumber"]), "block_timestamp": timestamp,
-                "tx_hash": _hex(log["transactionHash"]), "tx_index": int(log["transactionIndex"]),
-                "contract": self._names.get(address, str(log["address"])), "event": event, "contract_id": cid,
-                "args": args}
-
-
-def _bytes(value: Any) -> bytes:
-    return bytes.fromhex(value.removeprefix("0x")) if isinstance(value, str) else bytes(value)
-
-
-def _hex(value: Any) -> str:
-    if isinstance(value, str):
-        return value.lower() if value.startswith("0x") else "0x" + value.lower()
-    return "0x" + bytes(value).hex()
-
-
 def chain_rows(w3: Web3, deployment: Deployment, first: int, last: int, batch: int = 5000) -> list[dict[str, Any]]:
     """The suite's logs in blocks `first`..`last` as read model rows (chain order)."""
-    decoder = LogDecoder(deployment)
+    decoder = LogDecoder.of(deployment)
     rows: list[dict[str, Any]] = []
     timestamps: dict[int, int] = {}
     for lo in range(first, last + 1, batch):

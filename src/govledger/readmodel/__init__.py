@@ -2,7 +2,11 @@
 dashboards and the auditor. Filled by :class:`Indexer`; read with the functions in :mod:`.queries`."""
 
 from .engine import drop_read_model, open_read_model
-from .indexer import Indexer, IndexerConflictError, SyncResult, normalize
+from .decode import normalize
+from .errors import (
+    ChainBehindError, ChainMismatchError, ChainUnreachableError, DeepReorgError, IndexerConflictError, ReadModelError,
+)
+from .indexer import DEFAULT_MAX_REORG_DEPTH, Indexer, SyncResult
 from .queries import contract_events, contract_milestones, list_contracts
 
 __all__ = ["Indexer", "IndexerConflictError", "SyncResult", "contract_events", "contract_milestones",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
+
+from ..errors import GovLedgerValueError
 
 from . import schema
 
@@ -25,7 +27,7 @@ def open_read_model(url: str | None, data_dir: Path | str | None = None, *, sche
     """
     if url is None:
         if data_dir is None:
-            raise ValueError("give a database URL or a data directory")
+            raise GovLedgerValueError("give a database URL or a data directory")
         Path(data_dir).mkdir(parents=True, exist_ok=True)
         url = default_url(data_dir)
     engine = create_engine(url)
@@ -33,7 +35,7 @@ def open_read_model(url: str | None, data_dir: Path | str | None = None, *, sche
         event.listen(engine, "connect", _sqlite_pragmas)
     if schema_name is not None:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", schema_name):
-            raise ValueError(f"not a plain schema name: {schema_name!r}")
+            raise GovLedgerValueError(f"not a plain schema name: {schema_name!r}")
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"'))
         engine = engine.execution_options(schema_translate_map={None: schema_name})
@@ -43,8 +45,35 @@ def open_read_model(url: str | None, data_dir: Path | str | None = None, *, sche
 
 
 def create_read_model(engine: Engine) -> None:
-    """Create the read model's tables that are missing."""
+    """Create the read model's tables that are missing, and add the columns that a read model written by
+    an older version lacks (the projections are then recomputed from the stored events)."""
     schema.metadata.create_all(engine)
+    added = _add_missing_columns(engine)
+    if added & {t.name for t in schema.PROJECTIONS}:
+        from .projections import rebuild
+
+        with engine.begin() as conn:
+            rebuild(conn)
+
+
+def _add_missing_columns(engine: Engine) -> set[str]:
+    """ALTER TABLE ... ADD COLUMN for each nullable column missing from an existing table; the tables changed."""
+    schema_name = engine.get_execution_options().get("schema_translate_map", {}).get(None)
+    changed = set()
+    with engine.begin() as conn:
+        inspector = inspect(conn)
+        for table in schema.metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name, schema=schema_name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(dialect=conn.dialect)
+                    conn.execute(text(f'ALTER TABLE {_quoted(table.name, schema_name)} ADD COLUMN "{column.name}" {kind}'))
+                    changed.add(table.name)
+    return changed
+
+
+def _quoted(table: str, schema_name: str | None) -> str:
+    return f'"{schema_name}"."{table}"' if schema_name else f'"{table}"'
 
 
 def drop_read_model(engine: Engine) -> None:

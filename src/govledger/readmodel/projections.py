@@ -11,10 +11,34 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
+from ..types import Category, ContractStatus, MilestoneStatus
 from . import schema
+from .decode import parse_args
 
-CATEGORIES = ("works", "goods", "services", "consulting")
 _CHUNK = 500
+OCID_MAX_LENGTH = 256
+
+
+def ocid_problem(ocid: str) -> str | None:
+    """Why `ocid` is not a well-formed id (None when it is): blank, padded, too long, or not printable."""
+    if not ocid.strip():
+        return "blank"
+    if ocid != ocid.strip():
+        return "leading or trailing spaces"
+    if len(ocid) > OCID_MAX_LENGTH:
+        return f"{len(ocid)} characters, more than {OCID_MAX_LENGTH}"
+    if not ocid.isprintable() or "\\x" in ocid:  # \\x: bytes that were not UTF-8 (see decode.EventDecoder)
+        return "control characters or bytes that are not UTF-8"
+    return None
+
+
+def shown_ocid(ocid: str) -> tuple[str, bool]:
+    """(the ocid as stored and shown, whether it is well formed): a malformed one registered before
+    validation existed is kept, with its control characters escaped so that every database and terminal
+    takes it (PostgreSQL refuses NUL in text)."""
+    if ocid_problem(ocid) is None:
+        return ocid, True
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in ocid), False
 
 
 class Projector:
@@ -53,11 +77,12 @@ class Projector:
         if name == "ContractRegistered":
             reg = args["registration"]
             value = int(reg["value"])
+            ocid, valid = shown_ocid(reg["ocid"])
             self.contracts[cid] = {
-                "contract_id": cid, "ocid": reg["ocid"], "agency": reg["agency"],
-                "agency_code": bytes.fromhex(reg["agency"][2:]).rstrip(b"\0").decode("utf-8", "replace"),
-                "category": CATEGORIES[int(reg["category"])] if int(reg["category"]) < len(CATEGORIES) else reg["category"],
-                "status": "pending", "disputed": False, "contractor": reg["contractor"],
+                "contract_id": cid, "ocid": ocid, "ocid_valid": valid, "agency": reg["agency"],
+                "agency_code": shown_ocid(bytes.fromhex(reg["agency"][2:]).rstrip(b"\0").decode("utf-8", "replace"))[0],
+                "category": Category.label_of(reg["category"]),
+                "status": ContractStatus.PENDING.label, "disputed": False, "contractor": reg["contractor"],
                 "value": value, "original_value": value, "advance_payment": int(reg["advancePayment"]),
                 "amendment_count": 0, "milestone_count": 0,
                 **{k: 0 for k in ("funded", "paid", "withdrawn", "retained", "penalties", "refunded")},
@@ -90,9 +115,9 @@ def _disputed(value: bool) -> Any:
     return handle
 
 
-def _add(column: str, arg: str = "amount") -> Any:
+def _add(column: str, arg: str = "amount", sign: int = 1) -> Any:
     def handle(_p: Projector, c: dict[str, Any], a: Mapping[str, Any], _e: Mapping[str, Any]) -> None:
-        c[column] += int(a[arg])
+        c[column] += sign * int(a[arg])
     return handle
 
 
@@ -110,7 +135,7 @@ def _milestone_registered(p: Projector, c: dict[str, Any], a: Mapping[str, Any],
         m.update(planned)
         return
     p.milestones[(c["contract_id"], index)] = {
-        "contract_id": c["contract_id"], "idx": index, **planned, "status": "planned", "round": 0, "approvals": 0,
+        "contract_id": c["contract_id"], "idx": index, **planned, "status": MilestoneStatus.PLANNED.label, "round": 0, "approvals": 0,
         "evidence_hash": None, "penalty": 0, "days_late": 0, "paid_net": 0,
         "submitted_at": None, "verified_at": None, "paid_at": None,
     }
@@ -126,12 +151,12 @@ def _on_milestone(update: Any) -> Any:
 
 
 def _submitted(m: dict[str, Any], a: Mapping[str, Any], e: Mapping[str, Any]) -> None:
-    m.update(status="submitted", round=int(a["round"]), approvals=0, evidence_hash=a["evidenceHash"],
+    m.update(status=MilestoneStatus.SUBMITTED.label, round=int(a["round"]), approvals=0, evidence_hash=a["evidenceHash"],
              submitted_at=e["block_timestamp"])
 
 
 def _verified(m: dict[str, Any], a: Mapping[str, Any], e: Mapping[str, Any]) -> None:
-    m.update(status="verified", penalty=int(a["penalty"]), days_late=int(a["daysLate"]),
+    m.update(status=MilestoneStatus.PAID.label, penalty=int(a["penalty"]), days_late=int(a["daysLate"]),
              verified_at=e["block_timestamp"])
 
 
@@ -141,7 +166,7 @@ def _released(p: Projector, c: dict[str, Any], a: Mapping[str, Any], e: Mapping[
     c["penalties"] += int(a["penalty"])
     m = p._milestone(c["contract_id"], a["index"])
     if m is not None:
-        m.update(status="paid", paid_net=m["paid_net"] + int(a["net"]), paid_at=e["block_timestamp"])
+        m.update(status=MilestoneStatus.PAID.label, paid_net=m["paid_net"] + int(a["net"]), paid_at=e["block_timestamp"])
 
 
 def _retention_released(_p: Projector, c: dict[str, Any], a: Mapping[str, Any], _e: Mapping[str, Any]) -> None:
@@ -150,22 +175,23 @@ def _retention_released(_p: Projector, c: dict[str, Any], a: Mapping[str, Any], 
 
 
 _HANDLERS: dict[str, Any] = {
-    "ContractAccepted": _status("active"),
-    "ContractCompleted": _status("completed"),
-    "ContractTerminated": _status("terminated"),
+    "ContractAccepted": _status(ContractStatus.ACTIVE.label),
+    "ContractCompleted": _status(ContractStatus.COMPLETED.label),
+    "ContractTerminated": _status(ContractStatus.TERMINATED.label),
     "DisputeRaised": _disputed(True),
     "DisputeResolved": _disputed(False),
     "ContractAmended": _amended,
     "MilestoneRegistered": _milestone_registered,
-    "MilestoneCancelled": _on_milestone(lambda m, a, e: m.update(status="cancelled")),
+    "MilestoneCancelled": _on_milestone(lambda m, a, e: m.update(status=MilestoneStatus.CANCELLED.label)),
     "MilestoneSubmitted": _on_milestone(_submitted),
     "MilestoneApproved": _on_milestone(lambda m, a, e: m.update(approvals=m["approvals"] + 1)),
-    "MilestoneRejected": _on_milestone(lambda m, a, e: m.update(status="rejected", approvals=0)),
+    "MilestoneRejected": _on_milestone(lambda m, a, e: m.update(status=MilestoneStatus.REJECTED.label, approvals=0)),
     "MilestoneVerified": _on_milestone(_verified),
     "EscrowFunded": _add("funded"),
     "AdvancePaid": _add("paid"),
     "PaymentReleased": _released,
     "RetentionReleased": _retention_released,
+    "AdvanceRecoveredOnClose": _add("paid", sign=-1),  # the unrecovered advance taken back at closing
     "PaymentWithdrawn": _add("withdrawn"),
     "EscrowRefunded": _add("refunded"),
 }
@@ -180,16 +206,20 @@ def apply_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> None:
     projector.store(conn)
 
 
+def fold(rows: Iterable[Mapping[str, Any]]) -> Projector:
+    """The projections of `rows` (chain order, args as dicts) in memory: `audit check` folds the chain's
+    own logs and compares the result with the stored tables."""
+    projector = Projector()
+    for row in rows:
+        projector.apply(row)
+    return projector
+
+
 def rebuild(conn: Connection) -> None:
     """Recompute the projections from every stored event (after a reorg removed some)."""
-    import json
-
     conn.execute(delete(schema.milestones))
     conn.execute(delete(schema.contracts))
-    projector = Projector()
     e = schema.events.c
     query = select(e.event, e.contract_id, e.args, e.block_number, e.block_timestamp).where(
         e.contract_id.is_not(None)).order_by(e.block_number, e.log_index)
-    for row in conn.execute(query):
-        projector.apply({**row._mapping, "args": json.loads(row.args)})
-    projector.store(conn)
+    fold(parse_args(row._mapping) for row in conn.execute(query)).store(conn)

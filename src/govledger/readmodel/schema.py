@@ -38,7 +38,18 @@ checkpoints = Table(
     Column("name", String(64), primary_key=True),
     Column("block_number", BigInteger, nullable=False),  # last block fully indexed
     Column("block_hash", String(66), nullable=False),  # its hash, to detect a reorg on resume
+    Column("genesis_hash", String(66)),  # block 0's hash: another chain with the same chain id is refused
 )
+
+indexed_blocks = Table(
+    "indexed_blocks",
+    metadata,
+    Column("name", String(64), primary_key=True),  # the checkpoint's name
+    Column("block_number", BigInteger, primary_key=True),
+    Column("block_hash", String(66), nullable=False),
+)
+"""The hashes of the newest indexed blocks (the reorg limit plus one): a reorg's common ancestor is found
+exactly, and a batch checks that it continues them."""
 
 
 # --- projections: derived from `events` by `projections.apply`, in the same transaction ------------
@@ -69,11 +80,12 @@ contracts = Table(
     "contracts",
     metadata,
     Column("contract_id", String(66), primary_key=True),
-    Column("ocid", Text, nullable=False),
+    Column("ocid", Text, nullable=False),  # as registered; control characters escaped when not a valid ocid
+    Column("ocid_valid", Boolean),  # False: registered before validation (blank, too long, control characters)
     Column("agency", String(66), nullable=False),  # bytes32 as 0x hex (as in events.args)
     Column("agency_code", String(64), nullable=False),  # the same, read back as text
-    Column("category", String(16), nullable=False),  # works, goods, services, consulting
-    Column("status", String(16), nullable=False),  # pending, active, completed, terminated
+    Column("category", String(16), nullable=False),  # types.Category labels
+    Column("status", String(16), nullable=False),  # types.ContractStatus labels
     Column("disputed", Boolean, nullable=False),
     Column("contractor", String(42), nullable=False),
     Column("value", Amount, nullable=False),
@@ -105,7 +117,7 @@ milestones = Table(
     Column("due_date", BigInteger, nullable=False),
     Column("required_approvals", Integer, nullable=False),
     Column("inspector_mask", Integer, nullable=False),
-    Column("status", String(16), nullable=False),  # planned, submitted, rejected, verified, paid, cancelled
+    Column("status", String(16), nullable=False),  # types.MilestoneStatus labels
     Column("round", Integer, nullable=False),  # submission round (0 before the first submission)
     Column("approvals", Integer, nullable=False),  # approvals in the current round
     Column("evidence_hash", String(66)),
@@ -118,4 +130,5 @@ milestones = Table(
 )
 
 # What `audit replay --fresh` may drop: everything here is rebuilt from the chain.
-DERIVED_TABLES = (events, checkpoints, contracts, milestones)
+DERIVED_TABLES = (events, checkpoints, indexed_blocks, contracts, milestones)
+PROJECTIONS = (contracts, milestones)
