@@ -31,7 +31,7 @@ A = demo_accounts()
 CONTRACTS = 200
 
 
-def build_scenario(ledger: Ledger, contracts: int = CONTRACTS, prefix: str = "ocds-rm") -> list[str]:
+def build_scenario(ledger: Ledger, contracts: int = CONTRACTS, prefix: str = "ocds-rmtest") -> list[str]:
     """Register `contracts` contracts in batches and drive a few through every kind of event."""
     official, contractor = A["official"], A["contractor"]
     specs = [make_spec(f"{prefix}-{n:04d}", category=Category(n % 4), approvals=1 + n % 2) for n in range(contracts)]

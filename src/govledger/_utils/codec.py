@@ -9,6 +9,7 @@ from typing import Any
 from eth_utils import to_checksum_address
 
 from ..errors import GovLedgerValueError
+from ..ocid import check_metadata_uri, check_ocid
 from ..roles import agency_code, agency_id
 from ..types import (
     Address, Category, ContractId, ContractSpec, ContractStatus, EscrowAccount, GovContract, Milestone,
@@ -77,6 +78,8 @@ def _check_ranges(spec: ContractSpec, inspectors: Sequence[Address]) -> None:
 
 def registration(spec: ContractSpec) -> tuple[tuple[Any, ...], list[tuple[int, ...]], list[Address]]:
     """A ContractSpec as `register`'s arguments: the registration, milestone inputs and inspectors."""
+    check_ocid(spec.ocid)  # kept on chain for ever: refused here, by the rules the reads apply
+    check_metadata_uri(spec.metadata_uri)
     inspectors = inspector_list(spec.milestones)
     _check_ranges(spec, inspectors)
     milestones = [(m.amount, timestamp(m.due), m.required_approvals, mask(inspectors, m.inspectors))

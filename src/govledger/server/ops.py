@@ -1,0 +1,157 @@
+"""What operators watch: /healthz, /readyz, /metrics; and the middleware every request passes
+(body size limit, security headers, metrics and one JSON log line per request)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import ApiError
+
+router = APIRouter(tags=["operations"])
+access_log = logging.getLogger("govledger.server.access")
+
+MAX_READY_LAG = 10  # blocks the read model may trail the head and still be ready
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
+    (b"cache-control", b"no-store"),
+]
+_DOCS_CSP = (b"content-security-policy",
+             b"default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+             b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+             b"frame-ancestors 'none'")
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The chain answers and the read model is current")
+def readyz(request: Request) -> JSONResponse:
+    state = request.app.state.server
+    body: dict[str, Any] = {"status": "ready"}
+    try:
+        body["head"] = state.head()
+    except Exception as exc:
+        return JSONResponse({"status": "unavailable", "code": "chain_unavailable",
+                             "message": f"the chain did not answer: {exc}"}, status_code=503)
+    body["indexed_block"] = state.synced_block
+    body["lag"] = state.lag()
+    if state.last_sync_error:
+        body["sync_error"] = state.last_sync_error
+    if body["lag"] is None or body["lag"] > MAX_READY_LAG:
+        body["status"] = "lagging"
+        body["code"] = "read_model_lagging"
+        body["message"] = f"the read model is {body['lag']} blocks behind the chain (ready at {MAX_READY_LAG})"
+        return JSONResponse(body, status_code=503)
+    return JSONResponse(body)
+
+
+@router.get("/metrics", summary="Prometheus metrics")
+def metrics(request: Request) -> Response:
+    state = request.app.state.server
+    try:
+        state.lag()
+    except Exception:  # the chain is down: the other metrics still count
+        pass
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class OperationsMiddleware:
+    """Pure ASGI: refuses bodies above the limit with 413 (by Content-Length, or while streaming),
+    adds security headers, and measures and logs every request."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        too_large = ApiError(413, "body_too_large", f"the body exceeds the limit of {self.max_body_bytes} bytes")
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+            response = too_large.response() if length.isdigit() else ApiError(
+                400, "bad_content_length", "Content-Length must be a number").response()
+            status = response.status_code
+            await response(scope, receive, self._wrap_send(send, scope))
+            self._observe(scope, status, started)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge()
+            return message
+
+        def on_status(code: int) -> None:
+            nonlocal status
+            status = code
+
+        try:
+            await self.app(scope, limited_receive, self._wrap_send(send, scope, on_status))
+        except _BodyTooLarge:
+            status = 413
+            await too_large.response()(scope, receive, self._wrap_send(send, scope))
+        finally:
+            self._observe(scope, status, started)
+
+    def _wrap_send(self, send: Send, scope: Scope, on_status: Any = None) -> Send:
+        docs = scope.get("path", "") in ("/docs", "/redoc")
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                if on_status is not None:
+                    on_status(message["status"])
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                if docs:
+                    extra = [_DOCS_CSP if k == b"content-security-policy" else (k, v) for k, v in extra]
+                message = {**message, "headers": list(message.get("headers", [])) + extra}
+            await send(message)
+
+        return wrapped
+
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        route = scope.get("route")
+        template = getattr(route, "path", None) or "unmatched"
+        method = scope.get("method", "")
+        app = scope.get("app")
+        state = getattr(getattr(app, "state", None), "server", None)
+        if state is not None:
+            m = state.metrics
+            m.requests.labels(method, template, str(status)).inc()
+            m.latency.labels(method, template).observe(elapsed)
+            if status >= 500:
+                m.errors.labels(template).inc()
+        if access_log.isEnabledFor(logging.INFO):
+            client = scope.get("client") or ("", 0)
+            access_log.info(json.dumps({"event": "request", "method": method, "path": scope.get("path"),
+                                        "route": template, "status": status, "ms": round(elapsed * 1000, 2),
+                                        "client": client[0]}))
+
+
+class _BodyTooLarge(Exception):
+    pass

@@ -1,0 +1,105 @@
+"""Request bodies of the JSON API. Amounts are integers in sen (1 Rupiah = 100 sen), dates ISO 8601,
+hashes 32 bytes of 0x hex, accounts 0x addresses. Unknown fields are refused."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from eth_utils import to_checksum_address
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..types import Address, Category, MilestoneChange, MilestoneSpec, Sen
+
+Hash32 = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{64}$", examples=["0x" + "ab" * 32])]
+Account = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$", examples=["0x" + "12" * 20])]
+Amount = Annotated[int, Field(ge=0, le=10**30, description="sen (1 Rupiah = 100 sen)")]
+CategoryName = Literal["works", "goods", "services", "consulting"]
+Day = Annotated[date, Field(ge=date(1970, 1, 2), le=date(9999, 12, 31))]
+ZERO_HASH = "0x" + "00" * 32
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MilestoneIn(Body):
+    amount: Annotated[int, Field(gt=0, le=10**30)]
+    due: Day
+    required_approvals: Annotated[int, Field(ge=1, le=255)] = 1
+    inspectors: Annotated[list[Account], Field(min_length=1, max_length=32)]
+
+    def spec(self) -> MilestoneSpec:
+        return MilestoneSpec(amount=Sen(self.amount), due=self.due, required_approvals=self.required_approvals,
+                             inspectors=tuple(Address(to_checksum_address(a)) for a in self.inspectors))
+
+
+class RegisterIn(Body):
+    ocid: Annotated[str, Field(min_length=1, max_length=200)]
+    agency: Annotated[str, Field(min_length=1, max_length=32)]
+    contractor: Account
+    category: CategoryName
+    value: Annotated[int, Field(gt=0, le=10**30)]
+    advance: Amount = 0
+    start: Day
+    end: Day
+    milestones: Annotated[list[MilestoneIn], Field(min_length=1, max_length=100)]
+    document_hash: Hash32 = ZERO_HASH
+    metadata_uri: Annotated[str, Field(max_length=2000)] = ""
+
+    @property
+    def category_enum(self) -> Category:
+        return Category[self.category.upper()]
+
+
+class FundIn(Body):
+    amount: Annotated[int, Field(gt=0, le=10**30)]
+
+
+class ReasonIn(Body):
+    reason_hash: Hash32
+
+
+class ResolutionIn(Body):
+    resolution_hash: Hash32
+
+
+class EvidenceIn(Body):
+    evidence_hash: Hash32
+
+
+class ReportIn(Body):
+    report_hash: Hash32
+
+
+class ChangeIn(Body):
+    index: Annotated[int, Field(ge=0, le=255)]
+    amount: Amount
+    due: Day
+    required_approvals: Annotated[int, Field(ge=1, le=255)] = 1
+    inspectors: Annotated[list[Account], Field(max_length=32)] = []
+
+    def change(self) -> MilestoneChange:
+        return MilestoneChange(index=self.index, amount=Sen(self.amount), due=self.due,
+                               required_approvals=self.required_approvals,
+                               inspectors=tuple(Address(to_checksum_address(a)) for a in self.inspectors))
+
+
+class AmendmentIn(Body):
+    value: Annotated[int, Field(gt=0, le=10**30)]
+    rationale_hash: Hash32
+    changes: Annotated[list[ChangeIn], Field(max_length=100)] = []
+
+
+class AllowIn(Body):
+    categories: Annotated[list[CategoryName], Field(max_length=4)]
+
+
+class OfficialIn(Body):
+    agency: Annotated[str, Field(min_length=1, max_length=32)]
+    account: Account
+
+
+class InspectorIn(Body):
+    account: Account
+    revoke: bool = False

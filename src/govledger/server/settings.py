@@ -1,0 +1,18 @@
+"""What an operator sets for `govledger serve`: mode, limits and rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Limits and switches of the API server. `production` refuses the development identity provider."""
+
+    production: bool = False
+    max_body_bytes: int = 1_000_000  # a request body above this is refused with 413 before it is read whole
+    writes_per_minute: int = 120  # per person (or per address for unauthenticated JSON-RPC writes)
+    sign_ins_per_minute: int = 20  # per client address: failed and successful sign-ins alike
+    rpc_enabled: bool = True
+    sync_interval_s: float = 1.0  # how often the background syncer looks for new blocks
+    max_page: int = 500  # the largest `limit` a listing accepts
