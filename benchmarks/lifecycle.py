@@ -35,14 +35,14 @@ def pay_first_milestone(ledger: Ledger, ocid: str, value: int) -> None:
 
 def main(contracts: int = 20) -> dict[str, float]:
     a = ACCOUNTS
-    with tempfile.TemporaryDirectory() as tmp, Ledger.open(Path(tmp)) as ledger:
+    with tempfile.TemporaryDirectory() as tmp, Ledger.open(Path(tmp), create=True) as ledger:
         t0 = time.perf_counter()
         ledger.deploy(a["admin"], a["treasury"].address)
         setup_roles(ledger)
         deploy_s = time.perf_counter() - t0
         per_lifecycle = []
         for n in range(contracts):
-            spec = make_spec(f"ocds-bench-{n:05d}")
+            spec = make_spec(f"ocds-bench1-{n:05d}")
             t = time.perf_counter()
             ledger.register(a["official"], spec)
             pay_first_milestone(ledger, spec.ocid, spec.value)

@@ -66,7 +66,7 @@ def incremental(ledger: Ledger, data_dir: Path) -> dict[str, Any]:
     engine = open_read_model(None, data_dir)
     indexer = Indexer.for_ledger(ledger, engine)
     indexer.sync()
-    a, spec = ACCOUNTS, make_spec(f"ocds-incr-{uuid.uuid4().hex[:8]}")
+    a, spec = ACCOUNTS, make_spec(f"ocds-incr01-{uuid.uuid4().hex[:8]}")
     steps = [lambda: ledger.register(a["official"], spec), lambda: ledger.accept(a["contractor"], spec.ocid),
              lambda: ledger.fund(a["official"], spec.ocid, spec.value),
              lambda: ledger.submit(a["contractor"], spec.ocid, 0, b"\1" * 32),
@@ -86,7 +86,7 @@ def incremental(ledger: Ledger, data_dir: Path) -> dict[str, Any]:
 
 def measure(ledger: Ledger, contracts: int, pg_url: str | None, tmp: Path, label: str) -> dict[str, Any]:
     t = time.perf_counter()
-    lifecycles(ledger, contracts, f"ocds-bench-{label}")
+    lifecycles(ledger, contracts, f"ocds-bench1-{label}")
     out: dict[str, Any] = {"build_s": round(time.perf_counter() - t, 1), "head_block": ledger.w3.eth.block_number}
     out["sqlite"] = replay_into(ledger, None, tmp / f"{label}-sqlite")
     if pg_url:

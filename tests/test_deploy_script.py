@@ -58,7 +58,7 @@ def test_deploy_toAnvil_thenTheSameSdkRunsTheLifecycleOverRpc(anvil_url: str, tm
     official, contractor = demo_account("official"), demo_account("contractor")
     with Ledger.open(None, rpc_url=anvil_url, manifest=manifest) as ledger:
         assert ledger.deployment is not None and ledger.deployment.chain_id == 31337
-        spec = make_spec("ocds-anvil-0001", amounts=(1_000_000_00,), approvals=1)
+        spec = make_spec("ocds-anvil1-0001", amounts=(1_000_000_00,), approvals=1)
         ledger.register(official, spec)
         ledger.accept(contractor, spec.ocid)
         ledger.fund(official, spec.ocid, spec.value)
@@ -68,4 +68,4 @@ def test_deploy_toAnvil_thenTheSameSdkRunsTheLifecycleOverRpc(anvil_url: str, tm
         ledger.approve(demo_account("inspector2"), spec.ocid, 0, b"\2" * 32)
         ledger.withdraw(contractor, spec.ocid)
         assert ledger.balance(contractor.address) == 1_000_000_00
-        assert [c.ocid for c in ledger.contracts()] == ["ocds-anvil-0001"]
+        assert [c.ocid for c in ledger.contracts()] == ["ocds-anvil1-0001"]

@@ -117,13 +117,13 @@ def measure(ledger: Ledger) -> dict[str, int]:
     suite.appoint_arbiter(admin, a["arbiter"].address)
     gas["mint"] = suite.mint(treasury, official.address, Sen(10_000_000_000_00)).gas_used
 
-    works = replace(make_spec("ocds-gas-works", category=Category.WORKS), advance_payment=Sen(100_000_00))
+    works = replace(make_spec("ocds-gas001-works", category=Category.WORKS), advance_payment=Sen(100_000_00))
     works = replace(works, milestones=tuple(replace(m, inspectors=(i1.address, i2.address)) for m in works.milestones))
     gas["register (2 milestones)"] = _register(suite, works).gas_used
-    five, ten = _spec("ocds-gas-5", 5), _spec("ocds-gas-10", 10)
+    five, ten = _spec("ocds-gas001-5", 5), _spec("ocds-gas001-10", 10)
     gas["register (5 milestones)"] = _register(suite, five).gas_used
     gas["register (10 milestones)"] = _register(suite, ten).gas_used
-    batch = [codec.registration(make_spec(f"ocds-gas-batch-{n:02}")) for n in range(10)]
+    batch = [codec.registration(make_spec(f"ocds-gas001-batch-{n:02}")) for n in range(10)]
     gas["registerBatch (10 contracts x 2 milestones)"] = suite._send(official, suite.registry.functions.registerBatch(
         [b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch])).gas_used
 

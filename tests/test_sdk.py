@@ -279,3 +279,46 @@ def test_revertData_readsEveryShapeWeb3AndEthTesterUse() -> None:
     assert revert_data(Exception(f"execution reverted: {raw!r}")) == raw
     assert revert_data(Exception("execution reverted: not a literal")) is None
     assert revert_data(Exception("out of gas")) is None
+
+
+@pytest.mark.parametrize(("ocid", "problem"), [
+    ("", "empty or blank"), ("   ", "empty or blank"), ("ocds-test01-" + "9" * 5000, "at most 128"),
+    ("ocds-test01-00\x07", "control"), ("ocds-test01-0\n1", "control"), (" ocds-test01-0001", "blank"),
+    ("ocds-test01-0001\t", "blank"), ("ocds-abc-0001", "OCDS form"), ("ocds-test01-a b", "OCDS form"),
+    ("contract 7", "OCDS form"),
+])
+def test_register_refusesAnOcidTheChainMustNotKeep(ledger: Ledger, official, ocid: str, problem: str) -> None:
+    head = _head(ledger)
+    with pytest.raises(GovLedgerValueError, match=problem) as refused:
+        ledger.register(official, make_spec(ocid))
+    assert len(str(refused.value)) < 200 and "\n" not in str(refused.value)
+    with pytest.raises(GovLedgerValueError, match=problem):
+        ledger.register_batch(official, [make_spec("ocds-test01-0901"), make_spec(ocid)])
+    assert _head(ledger) == head
+
+
+@pytest.mark.parametrize("uri", ["   ", " https://x", "https://x/a b", "https://x/\x00", "https://x/" + "a" * 600])
+def test_register_refusesAMetadataUriTheChainMustNotKeep(ledger: Ledger, official, uri: str) -> None:
+    head = _head(ledger)
+    with pytest.raises(GovLedgerValueError, match="metadata URI"):
+        ledger.register(official, replace(make_spec(), metadata_uri=uri))
+    assert _head(ledger) == head
+
+
+@pytest.mark.parametrize("code", [" DEMO", "DEMO ", "DE\tMO", "DEMO\x7f"])
+def test_agencyCode_refusesBlanksAndControlCharacters(ledger: Ledger, admin, code: str) -> None:
+    with pytest.raises(GovLedgerValueError, match="agency code"):
+        ledger.enable_agency(admin, code)
+
+
+def test_register_acceptsTheOcidsPublishersUse(ledger: Ledger, official) -> None:
+    for ocid in ("ocds-gyl66f-borbda-mkksbm", "ocds-demo01-2026-PUPR-009", "ocds-213czf-000-00001/2"):
+        ledger.register(official, make_spec(ocid))
+        assert ledger.contract(ocid).ocid == ocid
+
+
+def test_unknownContract_isRefusedByEveryRead(ledger: Ledger) -> None:
+    """Zeros for a typo would read as a real, empty contract: every read says it does not exist."""
+    for read in (ledger.contract, ledger.milestones, ledger.escrow_account, ledger.inspectors):
+        with pytest.raises(NotFoundError, match="no contract ocds-test01-7070 is registered"):
+            read("ocds-test01-7070")

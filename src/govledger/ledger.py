@@ -286,17 +286,17 @@ class Ledger:
         return codec.gov_contract(cid, self._ocids.get(cid), self._call(self.registry.functions.getContract(cid)))
 
     def inspectors(self, ocid: str) -> list[Address]:
-        return [Address(a) for a in self._call(self.verifier.functions.inspectorsOf(self._id(ocid)))]
+        return [Address(a) for a in self._call(self.verifier.functions.inspectorsOf(self._registered(ocid)))]
 
     def milestones(self, ocid: str) -> list[Milestone]:
-        cid = self._id(ocid)
-        inspectors = self.inspectors(ocid)
+        cid = self._registered(ocid)
+        inspectors = [Address(a) for a in self._call(self.verifier.functions.inspectorsOf(cid))]
         count = self._call(self.verifier.functions.milestoneCount(cid))
         return [codec.milestone(i, self._call(self.verifier.functions.getMilestone(cid, i)), inspectors)
                 for i in range(count)]
 
     def escrow_account(self, ocid: str) -> EscrowAccount:
-        cid = self._id(ocid)
+        cid = self._registered(ocid)
         return codec.escrow_account(self._call(self.escrow.functions.accountOf(cid)),
                                     self._call(self.escrow.functions.advanceOf(cid)))
 
@@ -329,6 +329,12 @@ class Ledger:
             raise GovLedgerValueError(f"an ocid is a non-empty string, got {ocid!r}")
         cid = contract_id(ocid)
         self._ocids.setdefault(cid, ocid)
+        return cid
+
+    def _registered(self, ocid: str) -> ContractId:
+        """The id of a registered contract; an unknown one is refused as `contract` refuses it (not read as zeros)."""
+        cid = self._id(ocid)
+        self._call(self.registry.functions.getContract(cid))  # reverts UnknownContract
         return cid
 
 

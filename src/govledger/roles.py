@@ -5,7 +5,7 @@ from __future__ import annotations
 from eth_abi import encode
 from eth_utils import keccak
 
-from .errors import GovLedgerValueError
+from .ocid import check_agency_code
 
 DEFAULT_ADMIN_ROLE = b"\0" * 32
 INSPECTOR_ROLE = keccak(text="INSPECTOR_ROLE")
@@ -25,10 +25,7 @@ ROLE_NAMES = {
 
 def agency_id(code: str) -> bytes:
     """An agency's code (e.g. a K/L/PD or work-unit code) as the bytes32 stored on chain, readable back."""
-    raw = code.encode("utf-8")
-    if not code or len(raw) > 32 or b"\0" in raw:
-        raise GovLedgerValueError(f"an agency code must be 1 to 32 bytes of text, got {code!r}")
-    return raw.ljust(32, b"\0")
+    return check_agency_code(code).encode("utf-8").ljust(32, b"\0")
 
 
 def agency_code(agency: bytes) -> str:

@@ -1,13 +1,13 @@
 """One audit scenario on the session's in-memory ledger: six contracts at telling stages, indexed fresh per test.
 
-| ocid             | what happened                                                                  |
-| ---------------- | ------------------------------------------------------------------------------ |
-| ocds-aud-paid    | works (5% retention); advance paid; m0 approved 2/2, paid, withdrawn; m1 rejected, resubmitted, paid |
-| ocds-aud-creep   | cap 20% at registration; amended twice: +5%, +13% in total                     |
-| ocds-aud-many    | amended three times, +1% each                                                  |
-| ocds-aud-dispute | m0 submitted, then a dispute raised and never resolved                         |
-| ocds-aud-overdue | both milestones due in mid last year (before the chain's clock), nothing submitted |
-| ocds-aud-ended   | terminated, unspent escrow reclaimed                                           |
+| ocid                 | what happened                                                                  |
+| -------------------- | ------------------------------------------------------------------------------ |
+| ocds-aud001-paid     | works (5% retention); advance paid; m0 approved 2/2, paid, withdrawn; m1 rejected, resubmitted, paid |
+| ocds-aud001-creep    | cap 20% at registration; amended twice: +5%, +13% in total                     |
+| ocds-aud001-many     | amended three times, +1% each                                                  |
+| ocds-aud001-dispute  | m0 submitted, then a dispute raised and never resolved                         |
+| ocds-aud001-overdue  | both milestones due in mid last year (before the chain's clock), nothing submitted |
+| ocds-aud001-ended    | terminated, unspent escrow reclaimed                                           |
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from chain_support import ChainControl
 
 A = demo_accounts()
 PAID, CREEP, MANY, DISPUTE, OVERDUE, ENDED = (
-    "ocds-aud-paid", "ocds-aud-creep", "ocds-aud-many", "ocds-aud-dispute", "ocds-aud-overdue", "ocds-aud-ended")
+    "ocds-aud001-paid", "ocds-aud001-creep", "ocds-aud001-many", "ocds-aud001-dispute", "ocds-aud001-overdue",
+    "ocds-aud001-ended")
 VALUE = 1_000_000_00
 
 

@@ -56,7 +56,7 @@ def test_flags_json_asOfADate(data_dir: Path) -> None:
     assert ("unwithdrawn-payment", PAID) in codes and ("value-creep", CREEP) in codes
     assert sum(f["code"] == "overdue-milestone" for f in flags) == 2 + 2 + 2 + 2  # creep, many, dispute, overdue
     text = run(data_dir, "flags", "--withdrawal-days", "1000", "--as-of", f"{YEAR}-06-01")
-    assert "unwithdrawn-payment" not in text.output and "value-creep ocds-aud-creep" in text.output
+    assert "unwithdrawn-payment" not in text.output and "value-creep ocds-aud001-creep" in text.output
 
 
 def test_report_htmlAndCsv(data_dir: Path, tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_evidence_thenVerify_intact0_edited1(data_dir: Path, tmp_path: Path) -> 
     made = run(data_dir, "evidence", PAID, "--out", str(bundle))
     assert made.exit_code == 0, made.output and f"{PAID}: " in made.output
     ok = run(data_dir, "verify-evidence", str(bundle))
-    assert ok.exit_code == 0 and ok.output.startswith("intact: ocds-aud-paid"), ok.output
+    assert ok.exit_code == 0 and ok.output.startswith("intact: ocds-aud001-paid"), ok.output
     data = json.loads(bundle.read_text())
     data["events"][0]["args"]["registration"]["value"] = "1"
     bundle.write_text(json.dumps(data))

@@ -46,7 +46,7 @@ def _edit(bundle: dict[str, Any], how: str) -> dict[str, Any]:
     elif how == "hash":
         b["hashes"][0]["hash"] = "0x" + "22" * 32
     elif how == "ocid":
-        b["ocid"] = "ocds-aud-other"
+        b["ocid"] = "ocds-aud001-other"
     return b
 
 

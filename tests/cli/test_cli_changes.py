@@ -17,7 +17,7 @@ def _active(data_dir: Path, ocid: str, category: str = "goods") -> None:
 
 
 def test_amend_takesEffectOnlyWhenTheOtherPartyConsentsToTheSameContent(data_dir: Path) -> None:
-    ocid = "ocds-cliam-0001"
+    ocid = "ocds-cliamd-0001"
     _active(data_dir, ocid)
     change = ("--change", f"2=50,000@{YEAR}-12-20@1@inspector1")
     assert "must consent" in ok(data_dir, "contract", "amend", ocid, "--value", "1,050,000", *RATIONALE, *change,
@@ -33,7 +33,7 @@ def test_amend_takesEffectOnlyWhenTheOtherPartyConsentsToTheSameContent(data_dir
 
 
 def test_amend_aboveTheCap_isRefusedWithTheCap(data_dir: Path) -> None:
-    ocid = "ocds-cliam-0002"
+    ocid = "ocds-cliamd-0002"
     _active(data_dir, ocid)
     result = run(data_dir, "contract", "amend", ocid, "--value", "1,200,000", *RATIONALE, "--as", "official")
     assert result.exit_code == 1
@@ -41,7 +41,7 @@ def test_amend_aboveTheCap_isRefusedWithTheCap(data_dir: Path) -> None:
 
 
 def test_dispute_freezesPaymentsUntilTheArbiterResolves(data_dir: Path) -> None:
-    ocid = "ocds-clidp-0001"
+    ocid = "ocds-clidsp-0001"
     _active(data_dir, ocid)
     ok(data_dir, "escrow", "fund", ocid, "1,000,000", "--as", "official")
     ok(data_dir, "contract", "dispute", ocid, "--reason-hash", "0x" + "d1" * 32, "--as", "contractor")
@@ -54,7 +54,7 @@ def test_dispute_freezesPaymentsUntilTheArbiterResolves(data_dir: Path) -> None:
 
 
 def test_terminate_thenReclaim_returnsWhatWasNeverEarned(data_dir: Path) -> None:
-    ocid = "ocds-clitm-0001"
+    ocid = "ocds-clitrm-0001"
     _active(data_dir, ocid)
     ok(data_dir, "escrow", "fund", ocid, "1,000,000", "--as", "official")
     early = run(data_dir, "escrow", "reclaim", ocid, "--as", "official")
@@ -66,7 +66,7 @@ def test_terminate_thenReclaim_returnsWhatWasNeverEarned(data_dir: Path) -> None
 
 
 def test_advance_isPaidOnceAndRecoveredFromMilestones(data_dir: Path) -> None:
-    ocid = "ocds-cliad-0001"
+    ocid = "ocds-cliadv-0001"
     assert register(data_dir, ocid, "--advance", "200,000").exit_code == 0
     ok(data_dir, "contract", "accept", ocid, "--as", "contractor")
     ok(data_dir, "escrow", "fund", ocid, "1,000,000", "--as", "official")
@@ -82,18 +82,18 @@ def test_admin_pause_refusesEveryChange_andOnlyThePauserMayPause(data_dir: Path)
     assert refused.exit_code == 1 and "lacks the role pauser" in refused.output
     ok(data_dir, "admin", "pause", "--as", "guardian")
     try:
-        blocked = register(data_dir, "ocds-clipa-0001")
+        blocked = register(data_dir, "ocds-clipau-0001")
         assert blocked.exit_code == 1 and "paused" in blocked.output
-        assert "ocds-clipa-0001" not in ok(data_dir, "contract", "list")
+        assert "ocds-clipau-0001" not in ok(data_dir, "contract", "list")
     finally:
         ok(data_dir, "admin", "unpause", "--as", "guardian")
-    assert register(data_dir, "ocds-clipa-0001").exit_code == 0
+    assert register(data_dir, "ocds-clipau-0001").exit_code == 0
 
 
 def test_admin_allow_gatesAgenciesByCategory(data_dir: Path) -> None:
     ok(data_dir, "admin", "appoint-official", "DEMO-STAGE2", "official", "--as", "admin")
     ok(data_dir, "admin", "allow", "DEMO-STAGE2", "--category", "goods", "--as", "admin")
-    result = run(data_dir, "contract", "register", "--as", "official", "--ocid", "ocds-clist-0001",
+    result = run(data_dir, "contract", "register", "--as", "official", "--ocid", "ocds-clistg-0001",
                  "--agency", "DEMO-STAGE2", "--contractor", "contractor", "--category", "works",
                  "--value", "100", "--start", f"{YEAR}-01-01", "--end", f"{YEAR}-12-31",
                  "--milestone", f"100@{YEAR}-06-30@1@inspector1")

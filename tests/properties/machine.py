@@ -625,7 +625,7 @@ class LedgerMachine(RuleBasedStateMachine):
             ocid = list(self.contracts)[pick % len(self.contracts)]
         else:
             self.counter += 1
-            ocid = f"ocds-prop-{self.counter:04d}"
+            ocid = f"ocds-prop01-{self.counter:04d}"
         most = value * (BPS - (WORKS_RETENTION_BPS if category == Category.WORKS else 0) - PENALTY_CAP_BPS) // BPS
         amount = {"none": 0, "some": value // 10, "max": most, "over": most + 1}[advance]
         self.act_register(actor, PILOT_AGENCY if known_agency else UNKNOWN_AGENCY, contractor, category, value,
@@ -744,7 +744,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def _drive(self, category: Category, k: int, advance: bool, funding: str, late: bool, moves: list[str],
                overcommit: bool = False) -> None:
         self.counter += 1
-        ocid = self.focus = f"ocds-prop-{self.counter:04d}"
+        ocid = self.focus = f"ocds-prop01-{self.counter:04d}"
         value = 1_000_000
         # Set the stage first (each through the model, as any other action): unpaused, the three
         # inspectors certified, the category allowed, the budget there.

@@ -107,7 +107,7 @@ def test_projections_agreeWithTheChain(scenario_dir: Path, tmp_path: Path) -> No
         Indexer.for_ledger(ledger, engine).sync()
         rows = {r["ocid"]: r for r in list_contracts(engine, "DEMO-DPUPR-KAB-CONTOH")}
         assert len(rows) == CONTRACTS
-        for ocid in [f"ocds-rm-{n:04d}" for n in (0, 1, 2, 3, 4, 5, 6)]:
+        for ocid in [f"ocds-rmtest-{n:04d}" for n in (0, 1, 2, 3, 4, 5, 6)]:
             c, a = ledger.contract(ocid), ledger.escrow_account(ocid)
             row = rows[ocid]
             assert (row["status"], row["disputed"]) == (c.status.name.lower(), c.disputed), ocid
@@ -118,17 +118,17 @@ def test_projections_agreeWithTheChain(scenario_dir: Path, tmp_path: Path) -> No
             assert row["paid"] == a.withdrawn + a.withdrawable, ocid  # everything credited to the contractor
             planned = {(m["idx"], m["status"], m["amount"]) for m in contract_milestones(engine, row["contract_id"])}
             assert planned == {(m.index, m.status.name.lower(), m.amount) for m in ledger.milestones(ocid)}, ocid
-    assert rows["ocds-rm-0003"]["value"] == 1_050_000_00 and rows["ocds-rm-0003"]["amendment_count"] == 1
-    assert rows["ocds-rm-0005"]["status"] == "terminated" and rows["ocds-rm-0005"]["refunded"] == 1_000_000_00
-    works, goods = rows["ocds-rm-0000"], rows["ocds-rm-0001"]  # category n % 4: works keep 5% retention
+    assert rows["ocds-rmtest-0003"]["value"] == 1_050_000_00 and rows["ocds-rmtest-0003"]["amendment_count"] == 1
+    assert rows["ocds-rmtest-0005"]["status"] == "terminated" and rows["ocds-rmtest-0005"]["refunded"] == 1_000_000_00
+    works, goods = rows["ocds-rmtest-0000"], rows["ocds-rmtest-0001"]  # category n % 4: works keep 5% retention
     assert (works["paid"], works["retained"]) == (400_000_00 * 95 // 100, 400_000_00 * 5 // 100)
     assert goods["paid"] == 460_000_00 and goods["retained"] == 0  # advance 100k + net 360k (40k recovered)
     assert list_contracts(engine, "NO-SUCH-AGENCY") == []
-    events = [e["event"] for e in contract_events(engine, "0x" + contract_id("ocds-rm-0002").hex())]
+    events = [e["event"] for e in contract_events(engine, "0x" + contract_id("ocds-rmtest-0002").hex())]
     assert events.count("MilestoneSubmitted") == 2 and "MilestoneRejected" in events
     with engine.connect() as conn:
         m = conn.execute(select(schema.milestones).where(
-            schema.milestones.c.contract_id == "0x" + contract_id("ocds-rm-0002").hex(),
+            schema.milestones.c.contract_id == "0x" + contract_id("ocds-rmtest-0002").hex(),
             schema.milestones.c.idx == 0)).one()
         assert (m.status, m.round, m.approvals) == ("submitted", 2, 0)
         assert conn.execute(select(func.count()).select_from(schema.events).where(

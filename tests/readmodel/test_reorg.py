@@ -13,27 +13,27 @@ from .conftest import A, dump, make_spec, rpc
 
 def test_reorg_onAnvil_rollsBackOrphanedBlocksAndReindexesTheNewBranch(anvil_ledger: Ledger, tmp_path: Path) -> None:
     ledger, official, contractor = anvil_ledger, A["official"], A["contractor"]
-    ledger.register(official, make_spec("ocds-reorg-kept", approvals=1))
+    ledger.register(official, make_spec("ocds-reorg1-kept", approvals=1))
     engine = open_read_model(None, tmp_path / "live")
     indexer = Indexer.for_ledger(ledger, engine)
     indexer.sync()
 
     snapshot = rpc(ledger, "evm_snapshot")
-    ledger.register(official, make_spec("ocds-reorg-orphaned", approvals=1))
-    ledger.accept(contractor, "ocds-reorg-orphaned")
+    ledger.register(official, make_spec("ocds-reorg1-orphaned", approvals=1))
+    ledger.accept(contractor, "ocds-reorg1-orphaned")
     indexer.sync()
-    assert {c["ocid"] for c in list_contracts(engine)} == {"ocds-reorg-kept", "ocds-reorg-orphaned"}
+    assert {c["ocid"] for c in list_contracts(engine)} == {"ocds-reorg1-kept", "ocds-reorg1-orphaned"}
     orphaned_tip = indexer.checkpoint()
 
     assert rpc(ledger, "evm_revert", snapshot) is True
-    ledger.register(official, make_spec("ocds-reorg-new", approvals=1))
+    ledger.register(official, make_spec("ocds-reorg1-new", approvals=1))
     rpc(ledger, "anvil_mine", hex(3))  # the new branch outgrows the old one
     assert orphaned_tip is not None and ledger.w3.eth.block_number > orphaned_tip[0]
     assert ledger.w3.eth.get_block(orphaned_tip[0])["hash"].hex() != orphaned_tip[1].removeprefix("0x")
 
     result = indexer.sync()
     assert result.reorged_blocks >= 2
-    assert {c["ocid"] for c in list_contracts(engine)} == {"ocds-reorg-kept", "ocds-reorg-new"}
+    assert {c["ocid"] for c in list_contracts(engine)} == {"ocds-reorg1-kept", "ocds-reorg1-new"}
     fresh = open_read_model(None, tmp_path / "fresh")
     Indexer.for_ledger(ledger, fresh).sync()
     assert dump(engine) == dump(fresh)  # the same rows as a replay of the new branch alone
@@ -41,12 +41,12 @@ def test_reorg_onAnvil_rollsBackOrphanedBlocksAndReindexesTheNewBranch(anvil_led
 
 def test_confirmations_leaveTheNewestBlocksUnindexed(anvil_ledger: Ledger, tmp_path: Path) -> None:
     ledger = anvil_ledger
-    ledger.register(A["official"], make_spec("ocds-conf-0001", approvals=1))
+    ledger.register(A["official"], make_spec("ocds-conf01-0001", approvals=1))
     engine = open_read_model(None, tmp_path)
     indexer = Indexer.for_ledger(ledger, engine, confirmations=3)
     result = indexer.sync()
     assert result.to_block == ledger.w3.eth.block_number - 3
-    assert "ocds-conf-0001" not in {c["ocid"] for c in list_contracts(engine)}
+    assert "ocds-conf01-0001" not in {c["ocid"] for c in list_contracts(engine)}
     rpc(ledger, "anvil_mine", hex(3))
     indexer.sync()
-    assert "ocds-conf-0001" in {c["ocid"] for c in list_contracts(engine)}
+    assert "ocds-conf01-0001" in {c["ocid"] for c in list_contracts(engine)}
