@@ -1,8 +1,8 @@
 """Errors of sign-in and custody: one class per way a token or a person can be refused.
 
-Each carries `http_status` so that the server maps it without a table of its own: 401 for a token
-that proves nothing, 403 for a person without the role, 503 when the identity provider cannot be
-reached (the token may be fine; try again later).
+Each carries `http_status` and a short `code` so that the server maps it without a table of its own:
+401 for a token that proves nothing, 403 for a person without the role, 503 when the identity
+provider cannot be reached (the token may be fine; try again later).
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ class IdentityError(GovLedgerError):
     """Root of the identity errors."""
 
     http_status: ClassVar[int] = 401
+    code: ClassVar[str] = "identity_error"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        # MalformedToken -> "malformed_token": the code follows the class name unless a class sets one.
+        if "code" not in cls.__dict__:
+            cls.code = "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_")
 
 
 class TokenError(IdentityError):
