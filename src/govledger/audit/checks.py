@@ -3,14 +3,21 @@ itself compared with the chain (tamper detection)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
+from web3.exceptions import BlockNotFound
 
+from .._utils.reverts import revert_data
+from ..errors import GovLedgerError
+from ..readmodel.decode import to_hex
+from ..readmodel.errors import ChainUnreachableError
 from .model import Violation
 from .replay import BUCKETS, ContractState, Replay, load_rows, replay
+from .tables import compare_block_hashes, compare_projections
 from .tamper import chain_rows, compare_rows, indexed_range
 
 BPS = 10_000
@@ -92,27 +99,60 @@ def _amendment_cap(c: ContractState, cap_bps: int) -> list[Violation]:
             for a in c.amendments if a["new"] > cap]
 
 
+@contextmanager
+def reading_chain(what: str) -> Iterator[None]:
+    """Turns a failure to read the chain into `ChainUnreachableError`: an outage is never a finding."""
+    try:
+        yield
+    except GovLedgerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - connection refused, timeout, an RPC error: all are outages
+        raise ChainUnreachableError(f"could not read {what} from the chain: {type(exc).__name__}: {exc}") from exc
+
+
 def ledger_chain_state(ledger: Any) -> Callable[[str], ChainState | None]:
-    """`chain(contract_id)` reading `escrow.accountOf` and `registry.getContract` through the Ledger."""
+    """`chain(contract_id)` reading `escrow.accountOf` and `registry.getContract` through the Ledger.
+
+    None when the chain refuses the call (a revert: no such contract there, a finding for the caller);
+    `ChainUnreachableError` when the chain cannot be read at all.
+    """
+    outputs = next(i for i in ledger.registry.abi if i.get("name") == "getContract")["outputs"][0]["components"]
+    terms_at = [c["name"] for c in outputs].index("terms")
 
     def read(contract_id: str) -> ChainState | None:
         cid = bytes.fromhex(contract_id.removeprefix("0x"))
-        try:
-            account = ledger.escrow.functions.accountOf(cid).call()
-            terms = ledger.registry.functions.getContract(cid).call()
-        except Exception:  # noqa: BLE001 - an unreadable contract is reported by the caller as a mismatch
-            return None
+        with reading_chain(f"contract {contract_id}"):
+            try:
+                account = ledger.escrow.functions.accountOf(cid).call()
+                terms = ledger.registry.functions.getContract(cid).call()
+            except Exception as exc:  # noqa: BLE001 - sorted below: a revert or an outage
+                if revert_data(exc) is None:
+                    raise
+                return None
         account_dict = dict(zip(("funded", "held", "withdrawable", "withdrawn", "retained", "refunded"), account))
-        parameters = terms[-1]  # GovContract.terms: Parameters(amendmentCapBps, ...)
+        parameters = terms[terms_at]  # GovContract.terms: Parameters(amendmentCapBps, ...)
         return ChainState({k: int(v) for k, v in account_dict.items()}, int(parameters[0]))
 
     return read
 
 
+def block_hash_at(w3: Any) -> Callable[[int], str | None]:
+    def hash_at(number: int) -> str | None:
+        try:
+            return to_hex(w3.eth.get_block(number)["hash"])
+        except BlockNotFound:
+            return None
+
+    return hash_at
+
+
 def check(engine: Engine, ledger: Any | None = None, *, tamper: bool = True) -> CheckResult:
     """Replay the read model and check every invariant; with a ledger, also against the chain.
 
-    Without a ledger only the replay's own checks run (order, approvals, disputes, double payment).
+    Without a ledger only the replay's own checks run (order, approvals, disputes, double payment). With
+    `tamper`, every table of the read model is compared with the chain: `events` with its logs, the
+    projections with a fold of those logs, the checkpoint and recorded block hashes with its blocks.
+    A chain that cannot be read raises `ChainUnreachableError`; it is never reported as a violation.
     """
     if ledger is not None and getattr(ledger, "deployment", None) is None:
         from ..errors import NotFoundError
@@ -140,11 +180,15 @@ def check(engine: Engine, ledger: Any | None = None, *, tamper: bool = True) -> 
         if tamper:
             first, last = indexed_range(engine, ledger.deployment)
             result.from_block, result.to_block, result.tamper_checked = first, last, True
-            expected = chain_rows(ledger.w3, ledger.deployment, first, last) if last >= first else []
+            hash_at = block_hash_at(ledger.w3)
+            with reading_chain(f"the logs of blocks {first}..{last}"):
+                expected = chain_rows(ledger.w3, ledger.deployment, first, last) if last >= first else []
+                violations.extend(compare_block_hashes(engine, hash_at, hash_at(0)))
             ocids = {cid: c.ocid for cid, c in state.contracts.items()}
             for v in compare_rows(rows, expected):
                 violations.append(Violation(v.rule, ocids.get(v.contract_id or ""), v.contract_id, v.detail,
                                             v.tx_hash, v.block_number, v.log_index))
+            violations.extend(compare_projections(engine, expected))
     violations.sort(key=lambda v: (v.block_number if v.block_number is not None else -1, v.log_index or 0, v.rule))
     result.violations = violations
     rules: dict[str, int] = {}

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..readmodel import Indexer, open_read_model
+from ..readmodel import DEFAULT_MAX_REORG_DEPTH, Indexer, open_read_model
 from ..readmodel.engine import create_read_model, default_url, drop_read_model
 from ._context import AppContext, emit, json_option, pass_app
 
@@ -26,18 +26,27 @@ def audit() -> None:
               help="Leave the newest N blocks unindexed until they are final (RPC networks).")
 @click.option("--batch-blocks", type=click.IntRange(min=1), default=5000, show_default=True,
               help="Blocks fetched and committed per database transaction.")
+@click.option("--max-reorg-depth", type=click.IntRange(min=0), default=DEFAULT_MAX_REORG_DEPTH, show_default=True,
+              help="The deepest reorg rolled back without asking; a deeper one is refused with the rows kept.")
+@click.option("--allow-deep-reorg", is_flag=True,
+              help="Roll back a reorg deeper than --max-reorg-depth (deletes the orphaned blocks' rows).")
 @json_option
 @pass_app
 def replay(app: AppContext, db_url: str | None, fresh: bool, confirmations: int, batch_blocks: int,
-           as_json: bool) -> None:
-    """Index every event from the deploy block (or the last checkpoint) into the read model."""
+           max_reorg_depth: int, allow_deep_reorg: bool, as_json: bool) -> None:
+    """Index every event from the deploy block (or the last checkpoint) into the read model.
+
+    A reorg is rolled back (up to --max-reorg-depth blocks); another chain (genesis), a chain shorter than
+    the read model, or a deeper reorg is refused and every row kept.
+    """
     ledger = app.ledger
     engine = open_read_model(db_url, app.data_dir)
     try:
         if fresh:
             drop_read_model(engine)
             create_read_model(engine)
-        indexer = Indexer.for_ledger(ledger, engine, confirmations=confirmations, batch_blocks=batch_blocks)
+        indexer = Indexer.for_ledger(ledger, engine, confirmations=confirmations, batch_blocks=batch_blocks,
+                                     max_reorg_depth=max_reorg_depth, allow_deep_reorg=allow_deep_reorg)
         bar: Any = None
 
         def progress(done: int, total: int) -> None:

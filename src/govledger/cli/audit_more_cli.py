@@ -14,7 +14,7 @@ from ..audit import (
     AuditReport, EvidenceError, FlagSettings, build_bundle, check, ledger_flags, render_csv, render_html, verify_bundle,
 )
 from ..errors import GovLedgerValueError
-from ..readmodel import Indexer, open_read_model
+from ..readmodel import ChainUnreachableError, Indexer, open_read_model
 from ._context import AppContext, emit, json_option, pass_app
 from .audit_cli import audit
 
@@ -53,6 +53,17 @@ def _now(app: AppContext, as_of: datetime | None) -> int:
     return int(app.ledger.w3.eth.get_block("latest")["timestamp"])
 
 
+def _checked(ctx: click.Context, engine: Any, app: AppContext, tamper: bool) -> Any:
+    """`check`, with an unreachable chain reported as an error with exit status 2 (1 is for violations)."""
+    try:
+        return check(engine, app.ledger, tamper=tamper)
+    except ChainUnreachableError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+    finally:
+        engine.dispose()
+
+
 def _where(v: Any) -> str:
     return f" [tx {v.tx_hash}, block {v.block_number}]" if v.tx_hash else ""
 
@@ -67,12 +78,11 @@ def _where(v: Any) -> str:
 @click.pass_context
 def check_cmd(ctx: click.Context, app: AppContext, db_url: str | None, sync: bool, tamper: bool,
               as_json: bool) -> None:
-    """Replay the read model and check the invariants off chain; exit 1 on any violation."""
-    engine = _engine(app, db_url, sync)
-    try:
-        result = check(engine, app.ledger, tamper=tamper)
-    finally:
-        engine.dispose()
+    """Replay the read model and check the invariants off chain, and compare every table with the chain.
+
+    Exit 0 when all holds, 1 on any violation, 2 when the chain cannot be read (an outage is no finding).
+    """
+    result = _checked(ctx, _engine(app, db_url, sync), app, tamper)
     emit(as_json, result.to_dict(), lambda: "\n".join(
         [f"{result.rows} events, {result.contracts} contracts"
          + (f", blocks {result.from_block}..{result.to_block} compared with the chain" if result.tamper_checked else "")
@@ -115,14 +125,12 @@ def flags_cmd(app: AppContext, db_url: str | None, sync: bool, as_of: datetime |
 @click.option("--tamper/--no-tamper", default=True, show_default=True,
               help="Include the comparison of the read model with the chain.")
 @pass_app
-def report_cmd(app: AppContext, db_url: str | None, sync: bool, as_of: datetime | None, withdrawal_days: int,
-               value_creep_pct: float, fmt: str, out: Path, tamper: bool) -> None:
-    """Write the contracts, payments, violations and red flags as one HTML file or a CSV."""
-    engine = _engine(app, db_url, sync)
-    try:
-        result = check(engine, app.ledger, tamper=tamper)
-    finally:
-        engine.dispose()
+@click.pass_context
+def report_cmd(ctx: click.Context, app: AppContext, db_url: str | None, sync: bool, as_of: datetime | None,
+               withdrawal_days: int, value_creep_pct: float, fmt: str, out: Path, tamper: bool) -> None:
+    """Write the contracts, payments, violations and red flags as one HTML file or a CSV (exit 2 when the
+    chain cannot be read)."""
+    result = _checked(ctx, _engine(app, db_url, sync), app, tamper)
     now = _now(app, as_of)
     flags = ledger_flags(result.replay, now,
                          FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))

@@ -9,5 +9,6 @@ from .errors import (
 from .indexer import DEFAULT_MAX_REORG_DEPTH, Indexer, SyncResult
 from .queries import contract_events, contract_milestones, list_contracts
 
-__all__ = ["Indexer", "IndexerConflictError", "SyncResult", "contract_events", "contract_milestones",
-           "drop_read_model", "list_contracts", "normalize", "open_read_model"]
+__all__ = ["DEFAULT_MAX_REORG_DEPTH", "ChainBehindError", "ChainMismatchError", "ChainUnreachableError",
+           "DeepReorgError", "Indexer", "IndexerConflictError", "ReadModelError", "SyncResult", "contract_events",
+           "contract_milestones", "drop_read_model", "list_contracts", "normalize", "open_read_model"]
