@@ -32,6 +32,7 @@ _REFUSED_PREFIXES = ("evm_", "testing_", "personal_", "admin_", "debug_", "miner
 _REFUSED = frozenset({"eth_sendTransaction", "eth_sign", "eth_signTransaction", "eth_signTypedData",
                       "eth_accounts", "eth_coinbase"})
 _WRITES = frozenset({"eth_sendRawTransaction"})
+_CALLS = frozenset({"eth_call", "eth_estimateGas", "eth_createAccessList"})
 
 INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS, SERVER_ERROR, PARSE_ERROR = -32600, -32601, -32602, -32000, -32700
 
@@ -72,12 +73,26 @@ class RpcBackend:
             self._call = self.w3.provider.make_request
 
     def call(self, method: str, params: Any) -> dict[str, Any]:
-        if method == "net_version" and self.embedded:  # eth-tester answers "1" whatever the chain id
-            return {"result": str(self.w3.eth.chain_id)}
+        if self.embedded:
+            if method == "net_version":  # eth-tester answers "1" whatever the chain id
+                return {"result": str(self.w3.eth.chain_id)}
+            params = self._with_sender(method, params)
         response = dict(self._call(method, params))
         if "error" in response:
             return {"error": response["error"]}
         return {"result": to_rpc(response.get("result")) if self.embedded else response.get("result")}
+
+
+    def _with_sender(self, method: str, params: Any) -> Any:
+        """eth-tester needs a sender for calls and estimates (it checks the sender can pay for gas);
+        a node assumes the zero address. Without one, read as the ledger's funded reading account."""
+        if method not in _CALLS or not isinstance(params, list) or not params or not isinstance(params[0], dict):
+            return params
+        if params[0].get("from"):
+            return params
+        sender = self.w3.eth.default_account
+        sender = sender if isinstance(sender, str) else "0x" + "00" * 20
+        return [{**params[0], "from": sender}, *params[1:]]
 
 
 class RpcService:

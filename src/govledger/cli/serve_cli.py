@@ -1,0 +1,43 @@
+"""`govledger serve`: one process holds the ledger and serves the JSON API, /rpc and operations."""
+
+from __future__ import annotations
+
+import click
+
+from ._context import AppContext, pass_app
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVLEDGER_HOST", help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), envvar="GOVLEDGER_PORT",
+              help="Port to listen on (0: any free port; the chosen one is written to DATA_DIR/server.json).")
+@click.option("--db", "db_url", envvar="GOVLEDGER_READMODEL_URL", metavar="URL",
+              help="SQLAlchemy URL of the read model (default: sqlite:///DATA_DIR/readmodel.sqlite).")
+@click.option("--production", is_flag=True, envvar="GOVLEDGER_PRODUCTION",
+              help="Refuse the development identity provider and other demo conveniences.")
+@click.option("--max-body-bytes", default=1_000_000, show_default=True, type=click.IntRange(1024),
+              help="Refuse request bodies above this size (413).")
+@click.option("--writes-per-minute", default=120, show_default=True, type=click.IntRange(1),
+              help="Writes allowed per person per minute (429 beyond).")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+@pass_app
+def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, production: bool, max_body_bytes: int,
+          writes_per_minute: int, log_level: str) -> None:
+    """Serve the JSON API (/api/v1, spec at /openapi.json), Ethereum JSON-RPC (/rpc) and /healthz,
+    /readyz, /metrics. Holds the embedded chain of DATA_DIR (or uses --rpc-url) and keeps the read
+    model in sync; CLI commands on DATA_DIR go through this server while it runs."""
+    from ..app import App
+    from ..server import ServerSettings
+    from ..server.runner import serve as run
+
+    settings = ServerSettings(production=production, max_body_bytes=max_body_bytes,
+                              writes_per_minute=writes_per_minute)
+    app = App.open(data_dir=app_ctx.data_dir, rpc_url=app_ctx.rpc_url, manifest=app_ctx.manifest, db_url=db_url)
+    try:
+        run(app, host=host, port=port, data_dir=app_ctx.data_dir if app_ctx.rpc_url is None else None,
+            settings=settings, log_level=log_level,
+            on_ready=lambda url: click.echo(f"serving {url} (JSON-RPC at {url}/rpc, API spec at {url}/docs)",
+                                            err=True))
+    finally:
+        app.close()
