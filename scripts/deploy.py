@@ -39,7 +39,8 @@ def main(data_dir: Path, rpc_url: str | None, manifest: Path | None, admin_keyst
     """Deploy token, registry, verifier and escrow, wire them, and write the deployment manifest."""
     admin = load_keystore(admin_keystore, os.environ.get("GOVLEDGER_PASSWORD", "")) if admin_keystore \
         else demo_account("admin")
-    with Ledger.open(data_dir, rpc_url=rpc_url, manifest=manifest, gas_price=gas_price) as ledger:
+    # Deploying is one of the two ways (with `govledger init`) to create an embedded chain.
+    with Ledger.open(data_dir, rpc_url=rpc_url, manifest=manifest, gas_price=gas_price, create=True) as ledger:
         if fund_demo_accounts:
             funder = ledger.w3.eth.accounts[0]
             for account in demo_accounts().values():

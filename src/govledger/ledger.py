@@ -54,14 +54,22 @@ class Ledger:
 
     @classmethod
     def open(cls, data_dir: Path | str | None = DEFAULT_DATA_DIR, *, rpc_url: str | None = None,
-             manifest: Path | None = None, gas_price: int | None = None) -> Ledger:
+             manifest: Path | str | None = None, gas_price: int | None = None, create: bool = False,
+             read_only: bool | None = None, lock_timeout: float | None = None) -> Ledger:
         """Open the embedded chain persisted in `data_dir` (None: in memory), or the node at `rpc_url`.
 
         The deployment manifest is read from `manifest` (default: `data_dir/deployment.json`) when it
-        exists; otherwise the ledger is open but empty until :meth:`deploy`.
+        exists; otherwise the ledger is open but empty until :meth:`deploy`. A manifest for another
+        chain (other chain id or genesis block) is refused.
+
+        Embedded chain: only `create=True` (`govledger init`, scripts/deploy.py) makes a new chain; else
+        a missing one is an error and nothing is created. `read_only` (default: when the directory is
+        not writable) takes no lock and sends nothing; a writer waits up to `lock_timeout` seconds
+        (default $GOVLEDGER_LOCK_TIMEOUT or 5) for another writer to finish.
         """
         directory = Path(data_dir) if data_dir is not None else None
-        manifest_path = manifest or (directory / MANIFEST_NAME if directory is not None else None)
+        manifest_path = Path(manifest) if manifest is not None else (
+            directory / MANIFEST_NAME if directory is not None else None)
         if rpc_url is not None:
             w3 = Web3(Web3.HTTPProvider(rpc_url))
             if not w3.is_connected():
@@ -71,15 +79,19 @@ class Ledger:
             from .chain import open_embedded_chain
 
             prefund = [a.address for a in demo_accounts().values()]
-            chain = open_embedded_chain(directory, prefund=prefund)
+            chain = open_embedded_chain(directory, prefund=prefund, create=create, read_only=read_only,
+                                        lock_timeout=lock_timeout)
             w3, on_close = chain.w3, chain.close
             # eth-tester checks that a call's sender can afford its gas: read as a funded account.
             w3.eth.default_account = demo_accounts()["auditor"].address
-        deployment = Deployment.load(manifest_path) if manifest_path and manifest_path.exists() else None
-        if deployment is not None and deployment.chain_id != w3.eth.chain_id:
-            raise GovLedgerValueError(
-                f"manifest {manifest_path} is for chain {deployment.chain_id}, but the node is chain {w3.eth.chain_id}"
-            )
+        try:
+            deployment = Deployment.load(manifest_path) if manifest_path and manifest_path.exists() else None
+            if deployment is not None:
+                deployment.check_node(w3, manifest_path)
+        except BaseException:
+            if on_close is not None:
+                on_close()
+            raise
         return cls(w3, deployment, manifest_path=manifest_path, gas_price=gas_price, on_close=on_close)
 
     def close(self) -> None:

@@ -28,7 +28,7 @@ from eth_account import Account
 from govledger.chain import open_embedded_chain
 
 sender = Account.from_key({SENDER_KEY!r})
-chain = open_embedded_chain(Path(sys.argv[1]), prefund=[sender.address])
+chain = open_embedded_chain(Path(sys.argv[1]), prefund=[sender.address], create=True)
 w3 = chain.w3
 nonce = w3.eth.get_transaction_count(sender.address)
 print("ready", flush=True)
@@ -58,7 +58,7 @@ def stream_then_kill(data_dir: Path, delay: float) -> list[str]:
         assert ready == "ready\n", child.stderr.read() if child.stderr else ready
         # While the child holds the directory, nobody else may open it.
         with pytest.raises(ChainLockedError, match=f"process {child.pid}"):
-            open_embedded_chain(data_dir)
+            open_embedded_chain(data_dir, lock_timeout=0)
         time.sleep(delay)
         os.kill(child.pid, signal.SIGKILL)
         out, _ = child.communicate(timeout=10)

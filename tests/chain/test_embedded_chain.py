@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import TransactionNotFound
 
-from govledger.chain import ChainError, ChainLockedError, EmbeddedChain, open_embedded_chain
+from govledger.chain import ChainError, ChainLockedError, EmbeddedChain, open_embedded_chain, read_head
 
 SENDER: LocalAccount = Account.from_key("0x" + "11" * 32)
 RECIPIENT = Account.from_key("0x" + "22" * 32).address
@@ -39,12 +40,12 @@ def transfer(w3: Web3, value: int = 1_000) -> HexBytes:
 
 @pytest.fixture
 def chain(tmp_path: Path) -> Iterator[EmbeddedChain]:
-    with open_embedded_chain(tmp_path, prefund=[SENDER.address]) as opened:
+    with open_embedded_chain(tmp_path, prefund=[SENDER.address], create=True) as opened:
         yield opened
 
 
 def test_reopen_keeps_head_balances_and_receipts(tmp_path: Path) -> None:
-    with open_embedded_chain(tmp_path, prefund=[SENDER.address]) as chain:
+    with open_embedded_chain(tmp_path, prefund=[SENDER.address], create=True) as chain:
         tx_hashes = [transfer(chain.w3) for _ in range(5)]
         head = chain.w3.eth.get_block("latest")
         receipts = [chain.w3.eth.get_transaction_receipt(h) for h in tx_hashes]
@@ -66,7 +67,7 @@ def test_reopen_keeps_head_balances_and_receipts(tmp_path: Path) -> None:
 
 
 def test_closed_chain_refuses_requests(tmp_path: Path) -> None:
-    chain = open_embedded_chain(tmp_path)
+    chain = open_embedded_chain(tmp_path, create=True)
     chain.close()
     chain.close()  # idempotent
     with pytest.raises(ChainError, match="closed"):
@@ -74,8 +75,8 @@ def test_closed_chain_refuses_requests(tmp_path: Path) -> None:
 
 
 def test_second_open_of_a_directory_is_refused(chain: EmbeddedChain, tmp_path: Path) -> None:
-    with pytest.raises(ChainLockedError, match=str(tmp_path)) as refused:
-        open_embedded_chain(tmp_path)
+    with pytest.raises(ChainLockedError, match=f"{tmp_path} is held by process {os.getpid()}") as refused:
+        open_embedded_chain(tmp_path, lock_timeout=0)
     assert isinstance(refused.value, ChainError)
     chain.close()
     with open_embedded_chain(tmp_path) as reopened:  # released on close
@@ -119,10 +120,11 @@ def test_web3_filled_dynamic_fees_are_accepted(chain: EmbeddedChain) -> None:
     assert receipt["effectiveGasPrice"] >= w3.eth.get_block("latest")["baseFeePerGas"]
 
 
-def test_failed_commit_leaves_the_previous_head(chain: EmbeddedChain) -> None:
+def test_failed_commit_leaves_the_previous_head(chain: EmbeddedChain, tmp_path: Path) -> None:
     w3 = chain.w3
     transfer(w3)
     head = w3.eth.get_block("latest")
+    recorded = read_head(tmp_path)
     db = chain._db
     real_commit = db.commit
 
@@ -135,6 +137,7 @@ def test_failed_commit_leaves_the_previous_head(chain: EmbeddedChain) -> None:
     db.commit = real_commit  # type: ignore[method-assign]
 
     assert w3.eth.get_block("latest")["hash"] == head["hash"]
+    assert read_head(tmp_path) == recorded == (1, head["hash"].to_0x_hex())  # committed with its block
     assert w3.eth.get_balance(RECIPIENT) == 1_000
     assert w3.eth.get_transaction_receipt(transfer(w3, value=5))["blockNumber"] == 2
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from eth.abc import BlockAPI, BlockHeaderAPI, SignedTransactionAPI
@@ -22,7 +24,8 @@ from eth_tester.backends.pyevm.serializers import (
 from eth_tester.exceptions import TransactionNotFound
 from eth_utils import encode_hex, to_canonical_address
 
-from .errors import ChainError
+from .errors import ChainError, ChainReadOnlyError, NoLedgerError
+from .head import GENESIS_HASH
 from .gas import one_run_gas_estimate
 from .sqlite_db import SQLiteDB
 
@@ -53,36 +56,52 @@ class EmbeddedPosChain(MiningChain):
         return self.get_vm().get_transaction_builder()
 
 
-def open_or_create_chain(db: SQLiteDB, chain_id: int, prefund: Sequence[str]) -> MiningChain:
-    """Open the canonical head stored in ``db``, or write a genesis block if there is none."""
+def open_or_create_chain(
+    db: SQLiteDB, chain_id: int, prefund: Sequence[str], *, create: bool, label: str
+) -> MiningChain:
+    """Open the canonical head stored in ``db``; write a genesis block only if ``create`` and there is
+    no head yet (a creation that died before its genesis commit left none)."""
     chain_class = EmbeddedPosChain.configure(chain_id=chain_id)
     base_db = AtomicDB(db)
     try:
-        ChainDB(base_db).get_canonical_head()
+        head = ChainDB(base_db).get_canonical_head() if db.has_schema() else None
     except CanonicalHeadNotFound:
-        genesis_state = {
-            to_canonical_address(address): {
-                "balance": PREFUND_WEI,
-                "nonce": 0,
-                "code": b"",
-                "storage": {},
-            }
-            for address in prefund
-        }
-        chain = chain_class.from_genesis(
-            base_db, PyEVMBackend.generate_genesis_params(), genesis_state
-        )
-        db.set_meta("chain_id", str(chain_id))
-        db.set_meta("fork", FORK)
-        db.commit()
-        return chain
+        head = None
+    if head is None:
+        if not create:
+            raise NoLedgerError(Path(label), "its chain file holds no genesis block")
+        return _create_genesis(db, base_db, chain_class, chain_id, prefund)
     stored = (db.get_meta("chain_id"), db.get_meta("fork"))
     if stored != (str(chain_id), FORK):
         raise ChainError(
             f"stored chain has chain id {stored[0]} and fork {stored[1]}, "
             f"asked for chain id {chain_id} and fork {FORK}"
         )
-    return chain_class(base_db)
+    chain = chain_class(base_db)
+    if db.get_meta(GENESIS_HASH) is None and not db.read_only:  # a chain from before head tracking
+        genesis = chain.get_canonical_block_header_by_number(0)
+        db.set_head(head.block_number, encode_hex(head.hash), encode_hex(genesis.hash))
+        db.commit()
+    return chain
+
+
+def _create_genesis(
+    db: SQLiteDB, base_db: AtomicDB, chain_class: type[MiningChain], chain_id: int, prefund: Sequence[str]
+) -> MiningChain:
+    genesis_state = {
+        to_canonical_address(address): {"balance": PREFUND_WEI, "nonce": 0, "code": b"", "storage": {}}
+        for address in prefund
+    }
+    # Random extra data: two chains created in the same second (same prefund, same timestamp) must
+    # still have different genesis hashes, which the manifest and the read model rely on to tell them apart.
+    params = {**PyEVMBackend.generate_genesis_params(), "extra_data": os.urandom(32)}
+    chain = chain_class.from_genesis(base_db, params, genesis_state)
+    genesis_hash = encode_hex(chain.get_canonical_head().hash)
+    db.set_meta("chain_id", str(chain_id))
+    db.set_meta("fork", FORK)
+    db.set_head(0, genesis_hash, genesis_hash)
+    db.commit()
+    return chain
 
 
 class PersistentPyEVMBackend(PyEVMBackend):
@@ -100,10 +119,18 @@ class PersistentPyEVMBackend(PyEVMBackend):
 
     # --- writes: durable before they are acknowledged -------------------------------------------
 
+    def send_raw_transaction(self, raw_transaction: bytes) -> bytes:
+        if self._db.read_only:
+            raise ChainReadOnlyError("this chain is open for reading only (a read-only data directory): "
+                                     "the transaction was not sent")
+        return super().send_raw_transaction(raw_transaction)
+
     @contextmanager
     def _durable(self) -> Iterator[None]:
         try:
             yield
+            head = self.chain.chaindb.get_canonical_head()
+            self._db.set_head(head.block_number, encode_hex(head.hash))  # in the block's transaction
             self._db.commit()
         except BaseException:
             self._db.rollback()

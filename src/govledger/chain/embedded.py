@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,11 +16,12 @@ from web3.providers.eth_tester.defaults import API_ENDPOINTS
 from web3.types import RPCEndpoint, RPCResponse
 
 from .backend import PersistentPyEVMBackend, open_or_create_chain
+from .data_dir import check_chain_file, prepare_directory
 from .dir_lock import DirectoryLock
+from .dir_lock import lock_timeout as lock_timeout_seconds
 from .errors import ChainError
+from .head import CHAIN_FILE
 from .sqlite_db import SQLiteDB
-
-DB_FILE = "chain.sqlite"
 
 
 class _EmbeddedProvider(EthereumTesterProvider):
@@ -60,6 +62,12 @@ class EmbeddedChain:
         self._db = db
         self._provider = provider
         self._lock = lock
+        self.read_only = db.read_only
+
+    @property
+    def lock(self) -> DirectoryLock | None:
+        """The writer's lock (None in memory or read-only); ``lock.update_info(...)`` tells others more."""
+        return self._lock
 
     def close(self) -> None:
         """Close the database and release the directory. Mined blocks are already durable."""
@@ -86,22 +94,40 @@ class EmbeddedChain:
 
 
 def open_embedded_chain(
-    data_dir: Path | None, *, prefund: Sequence[str] = (), chain_id: int = 1337
+    data_dir: Path | str | None,
+    *,
+    prefund: Sequence[str] = (),
+    chain_id: int = 1337,
+    create: bool = False,
+    read_only: bool | None = None,
+    lock_timeout: float | None = None,
 ) -> EmbeddedChain:
-    """Open the chain in ``data_dir`` (created with a genesis block if empty), or an in-memory
-    chain if ``data_dir`` is None. ``prefund`` addresses get 10**24 wei, at genesis only.
+    """Open the chain in ``data_dir``, or an in-memory chain if ``data_dir`` is None.
 
-    Raises ``ChainLockedError`` if the directory is already open elsewhere.
+    ``create``: make the directory and a genesis block when there is no chain yet (only ``govledger
+    init`` and ``scripts/deploy.py`` ask for it). Without it a missing directory or chain raises
+    ``NoLedgerError`` and nothing is created; with or without it, a directory that still holds a
+    manifest or read model but lost its chain raises ``ChainMissingError``. ``prefund`` addresses get
+    10**24 wei, at genesis only.
+
+    ``read_only`` (default: when the directory is not writable) takes no lock and writes nothing; a
+    writer waits up to ``lock_timeout`` seconds (default ``$GOVLEDGER_LOCK_TIMEOUT`` or 5) for another
+    writer, then raises ``ChainLockedError`` naming it.
     """
-    lock: DirectoryLock | None = None
-    if data_dir is not None:
-        data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        lock = DirectoryLock(data_dir)
+    if data_dir is None:
+        db = SQLiteDB(None)
+        chain = open_or_create_chain(db, chain_id, prefund, create=True, label="(in memory)")
+        return _wrap(None, db, chain, chain_id, None)
+    directory = prepare_directory(Path(data_dir), create)
+    if read_only is None:
+        read_only = not os.access(directory, os.W_OK)
+    create = create and not read_only
+    lock = None if read_only else DirectoryLock(directory, lock_timeout_seconds(lock_timeout))
     try:
-        db = SQLiteDB(None if data_dir is None else data_dir / DB_FILE)
+        check_chain_file(directory, create)
+        db = SQLiteDB(directory / CHAIN_FILE, read_only=read_only)
         try:
-            chain = open_or_create_chain(db, chain_id, prefund)
+            chain = open_or_create_chain(db, chain_id, prefund, create=create, label=str(directory))
         except BaseException:
             db.close()
             raise
@@ -109,6 +135,12 @@ def open_embedded_chain(
         if lock is not None:
             lock.release()
         raise
+    return _wrap(directory, db, chain, chain_id, lock)
+
+
+def _wrap(
+    data_dir: Path | None, db: SQLiteDB, chain: Any, chain_id: int, lock: DirectoryLock | None
+) -> EmbeddedChain:
     tester = EthereumTester(backend=PersistentPyEVMBackend(db, chain))
     label = str(data_dir) if data_dir is not None else "(in memory)"
     return EmbeddedChain(data_dir, db, _EmbeddedProvider(tester, chain_id, label), lock)

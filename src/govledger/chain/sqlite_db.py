@@ -12,6 +12,9 @@ from pathlib import Path
 
 from eth.db.backends.base import BaseDB
 
+from .errors import ChainError, ChainReadOnlyError
+from .head import GENESIS_HASH, HEAD_HASH, HEAD_NUMBER, connect_read_only
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -19,22 +22,36 @@ _SCHEMA = (
 
 
 class SQLiteDB(BaseDB):
-    """Key-value store for py-evm; ``path=None`` keeps it in memory."""
+    """Key-value store for py-evm; ``path=None`` keeps it in memory.
 
-    def __init__(self, path: Path | None) -> None:
-        # isolation_level=None: transactions are begun and committed only where this class says.
-        self._conn = sqlite3.connect(
-            ":memory:" if path is None else str(path),
-            isolation_level=None,
-            check_same_thread=False,  # callers serialise access (see EmbeddedChain)
-        )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # FULL: a committed block survives power loss as well as a killed process.
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("BEGIN IMMEDIATE")
-        for statement in _SCHEMA:
-            self._conn.execute(statement)
-        self._conn.execute("COMMIT")
+    ``read_only`` opens an existing file without writing anything (no schema, no WAL switch): every
+    write then raises ``ChainReadOnlyError``.
+    """
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.read_only = read_only
+        self._label = "(in memory)" if path is None else str(path)
+        try:
+            if read_only and path is not None:
+                self._conn = connect_read_only(path)
+                return
+            # isolation_level=None: transactions are begun and committed only where this class says.
+            self._conn = sqlite3.connect(
+                ":memory:" if path is None else str(path),
+                isolation_level=None,
+                check_same_thread=False,  # callers serialise access (see EmbeddedChain)
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a committed block survives power loss as well as a killed process.
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                self._conn.execute(statement)
+            self._conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if hasattr(self, "_conn"):
+                self._conn.close()
+            raise ChainError(f"cannot open the chain database {self._label}: {exc}") from None
 
     # --- BaseDB ---------------------------------------------------------------------------------
 
@@ -56,6 +73,11 @@ class SQLiteDB(BaseDB):
     def _exists(self, key: bytes) -> bool:
         return self._conn.execute("SELECT 1 FROM kv WHERE k = ?", (key,)).fetchone() is not None
 
+    def has_schema(self) -> bool:
+        """False for a file left by a chain creation that died before writing its tables."""
+        query = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('kv', 'meta')"
+        return int(self._conn.execute(query).fetchone()[0]) == 2
+
     # --- metadata (written in the same transaction as the data it describes) ---------------------
 
     def get_meta(self, name: str) -> str | None:
@@ -65,6 +87,14 @@ class SQLiteDB(BaseDB):
     def set_meta(self, name: str, value: str) -> None:
         self._begin()
         self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
+
+    def set_head(self, number: int, block_hash: str, genesis_hash: str | None = None) -> None:
+        """Record the canonical head for readers without py-evm (``head.read_head``); call before the
+        commit of the block it names."""
+        self.set_meta(HEAD_NUMBER, str(number))
+        self.set_meta(HEAD_HASH, block_hash)
+        if genesis_hash is not None:
+            self.set_meta(GENESIS_HASH, genesis_hash)
 
     # --- transaction control -------------------------------------------------------------------
 
@@ -82,5 +112,7 @@ class SQLiteDB(BaseDB):
         self._conn.close()
 
     def _begin(self) -> None:
+        if self.read_only:
+            raise ChainReadOnlyError(f"the chain {self._label} is open for reading only; nothing was written")
         if not self._conn.in_transaction:
             self._conn.execute("BEGIN IMMEDIATE")

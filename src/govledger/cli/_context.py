@@ -33,13 +33,14 @@ class AppContext:
         self.rpc_url = rpc_url
         self.manifest = manifest
         self.gas_price = gas_price
+        self.create = False  # only `init` sets it: no other command makes a chain
         self._ledger: Ledger | None = None
 
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
             self._ledger = Ledger.open(self.data_dir, rpc_url=self.rpc_url, manifest=self.manifest,
-                                       gas_price=self.gas_price)
+                                       gas_price=self.gas_price, create=self.create)
         return self._ledger
 
     def close(self) -> None:
