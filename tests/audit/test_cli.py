@@ -86,6 +86,21 @@ def test_evidence_thenVerify_intact0_edited1(data_dir: Path, tmp_path: Path) -> 
     assert run(data_dir, "verify-evidence", str(bundle)).exit_code == 1
 
 
+def test_verifyEvidence_truncatedOrCutDownBundle_exits1NamingWhat(data_dir: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.json"
+    assert run(data_dir, "evidence", PAID, "--out", str(bundle)).exit_code == 0
+    text = bundle.read_text()
+    data = json.loads(text)
+    gone = data["events"].pop()
+    bundle.write_text(json.dumps(data))
+    cut = run(data_dir, "verify-evidence", str(bundle))
+    assert cut.exit_code == 1 and cut.output.startswith(f"MISMATCH: missing: {gone['event']} (tx {gone['tx_hash']}")
+    bundle.write_text(text[: len(text) // 2])
+    truncated = run(data_dir, "verify-evidence", str(bundle))
+    assert truncated.exit_code == 1 and "Traceback" not in truncated.output
+    assert truncated.output.startswith(f"Error: {bundle} is not a JSON evidence bundle (truncated or damaged?)")
+
+
 def test_evidence_unknownOcid_failsWithOneLine(data_dir: Path, tmp_path: Path) -> None:
     result = run(data_dir, "evidence", "ocds-nope", "--out", str(tmp_path / "b.json"))
     assert result.exit_code == 1 and "no events for ocds-nope" in result.output

@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from .checks import ChainState, CheckResult, check, check_replay, ledger_chain_state
-from .evidence import EvidenceError, build_bundle, verify_bundle
+from .evidence import EvidenceError, build_bundle
+from .evidence_check import verify_bundle
 from .flags import FlagSettings, contract_flags, ledger_flags
 from .model import Flag, Violation
 from .ocds import OcdsSettings, ocds_flags, release_flags, repeated_award_flags

@@ -167,21 +167,26 @@ def evidence_cmd(app: AppContext, ocid: str, out: Path) -> None:
 @pass_app
 @click.pass_context
 def verify_evidence_cmd(ctx: click.Context, app: AppContext, bundle_path: Path, as_json: bool) -> None:
-    """Re-fetch every block and receipt of BUNDLE from the chain: exit 0 if intact, 1 at the first mismatch."""
+    """Re-fetch every block, receipt and log of BUNDLE from the chain, and ask the chain again for all of the
+    contract's logs in the bundle's range: exit 0 if intact and complete, 1 naming every missing, extra or
+    altered item, 2 when the chain cannot be read."""
     try:
         bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise GovLedgerValueError(f"{bundle_path} is not JSON: {exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise GovLedgerValueError(f"{bundle_path} is not a JSON evidence bundle (truncated or damaged?): {exc}") from None
     ledger = app.ledger
     try:
         counts = verify_bundle(ledger.w3, bundle, ledger.deployment)
-    except (EvidenceError, KeyError, TypeError, ValueError) as exc:
-        message = str(exc) if isinstance(exc, EvidenceError) else f"malformed bundle: {type(exc).__name__}: {exc}"
-        emit(as_json, {"intact": False, "mismatch": message}, lambda: f"MISMATCH: {message}")
+    except EvidenceError as exc:
+        emit(as_json, {"intact": False, "mismatch": str(exc), "problems": exc.problems},
+             lambda: "\n".join(f"MISMATCH: {p}" for p in exc.problems))
         ctx.exit(1)
+        return
+    except ChainUnreachableError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
         return
     emit(as_json, {"intact": True, **counts}, lambda: (
         f"intact: {bundle.get('ocid')}: {counts['events']} events, {counts['receipts']} receipts, "
-        f"{counts['blocks']} blocks and {counts['hashes']} hashes match the chain"))
-
-
+        f"{counts['blocks']} blocks and {counts['hashes']} hashes match the chain, and no log of the contract "
+        f"in blocks {counts['from_block']}..{counts['to_block']} is missing"))
