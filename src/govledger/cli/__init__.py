@@ -1,26 +1,67 @@
-"""The `govledger` command: a thin shell around the Ledger."""
+"""The `govledger` command: a thin shell around the application object (`govledger.app.App`).
+
+Command groups are imported when they are called, so that `govledger --help` and the read commands
+(which answer from the read model) start without loading web3 or py-evm.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import click
 
 from ..errors import GovLedgerError
 from ._context import AppContext
-from . import audit_more_cli  # noqa: F401  (adds check, flags, report, evidence, verify-evidence to `audit`)
-from . import contract_changes_cli  # noqa: F401  (adds amend, terminate, dispute, resolve to `contract`)
-from .admin_cli import admin
-from .audit_cli import audit
-from .contract_cli import contract
-from .escrow_cli import escrow
-from .init_cli import accounts, init, summary
-from .milestone_cli import milestone
+
+# command name -> (module, attribute, modules that add commands to it), each imported on first use
+_COMMANDS = {
+    "init": ("init_cli", "init", ()),
+    "summary": ("read_cli", "summary", ()),
+    "accounts": ("init_cli", "accounts", ()),
+    "admin": ("admin_cli", "admin", ()),
+    "contract": ("contract_cli", "contract", ("contract_changes_cli",)),  # + amend, terminate, dispute, resolve
+    "escrow": ("escrow_cli", "escrow", ()),
+    "milestone": ("milestone_cli", "milestone", ()),
+    "audit": ("audit_cli", "audit", ("audit_more_cli",)),  # + check, flags, report, evidence, verify-evidence
+    "serve": ("serve_cli", "serve", ()),
+    "identity": ("identity_cli", "identity", ()),
+}
+_HELP = {
+    "init": "Create the ledger (once), with the demo roles and optionally the pilot data.",
+    "summary": "A summary of the ledger: contracts by status, escrow and payments.",
+    "accounts": "The demo accounts, their roles and balances.",
+    "admin": "Rollout allowlist, roles, parameters, emergency pause.",
+    "contract": "Register, accept, amend, show and list contracts.",
+    "escrow": "Fund escrow, withdraw payments, show balances.",
+    "milestone": "Submit, approve, reject and list milestones.",
+    "audit": "Replay, check, red flags, reports and evidence.",
+    "serve": "Serve the web API (and JSON-RPC) over this ledger.",
+    "identity": "Sign-in: people, custodial accounts, roles on chain synced with the provider.",
+}
 
 
 class _LedgerGroup(click.Group):
-    """Turns every error into one clear line and a non-zero exit, never a traceback."""
+    """Loads each command on first use, and turns every error into one clear line and a non-zero exit."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(_COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in _COMMANDS:
+            module, attribute, extensions = _COMMANDS[name]
+            command = getattr(import_module(f".{module}", __name__), attribute)
+            for extension in extensions:
+                import_module(f".{extension}", __name__)
+            self.add_command(command, name)
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from short help kept here: `--help` imports no command module."""
+        rows = [(name, _HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -49,10 +90,6 @@ def cli(ctx: click.Context, data_dir: Path, rpc_url: str | None, manifest: Path 
     app = AppContext(data_dir, rpc_url, manifest, gas_price)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-for command in (init, summary, accounts, admin, contract, escrow, milestone, audit):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import GovLedgerValueError
-from ..ledger import Ledger
 from ..money import format_rupiah, parse_rupiah
 from ..types import Category, ContractSpec, EscrowAccount, GovContract, MilestoneSpec, Sen
 from ._context import AppContext, address_of, document_hash, emit, json_option, pass_app, rupiah, signer, signer_options
@@ -88,39 +87,22 @@ def accept(app: AppContext, ocid: str, as_: str | None, keystore: Path | None, a
 @json_option
 @pass_app
 def show(app: AppContext, ocid: str, as_json: bool) -> None:
-    """Show a contract, its escrow and its milestones."""
-    ledger = app.ledger
-    c = ledger.contract(ocid)
-    account = ledger.escrow_account(ocid)
-    milestones = ledger.milestones(ocid)
-    emit(as_json, {"contract": c, "escrow": account, "milestones": milestones},
-         lambda: _describe(ledger, c) + "\n" + _describe_escrow(account) + "\n" + "\n".join(
-             f"  milestone {m.index}: {format_rupiah(m.amount)} due {m.due} {m.status.name.lower()}"
-             f" ({len(m.approved_by)}/{m.required_approvals} approvals of {len(m.inspectors)})" for m in milestones))
+    """Show a contract, its escrow and its milestones (from the read model)."""
+    from .read_cli import describe_contract
+
+    detail = app.reader().detail(ocid)
+    emit(as_json, {"contract": detail.contract, "escrow": detail.escrow, "milestones": detail.milestones},
+         lambda: describe_contract(detail))
 
 
 @contract.command(name="list")
 @json_option
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
-    """List every registered contract."""
-    ledger = app.ledger
-    contracts = ledger.contracts()
-    emit(as_json, contracts, lambda: "\n".join(
-        f"{c.ocid:32} {c.agency:24} {c.category.name.lower():10} {c.status.name.lower():10} {format_rupiah(c.value):>22}"
-        for c in contracts) or "no contracts registered")
+    """List every registered contract (from the read model; a bad ocid on chain is shown, marked)."""
+    from .read_cli import contract_line
+
+    contracts = app.reader().contracts()
+    emit(as_json, contracts, lambda: "\n".join(contract_line(c) for c in contracts) or "no contracts registered")
 
 
-def _describe(ledger: Ledger, c: GovContract) -> str:
-    return (f"{c.ocid}  [{c.status.name.lower()}{', disputed' if c.disputed else ''}]\n"
-            f"  agency {c.agency}, contractor {ledger.label(c.contractor)}, {c.category.name.lower()}\n"
-            f"  value {format_rupiah(c.value)} (original {format_rupiah(c.original_value)}), {c.start} to {c.end}")
-
-
-def _describe_escrow(a: EscrowAccount) -> str:
-    line = (f"  escrow: funded {format_rupiah(a.funded)}, held {format_rupiah(a.held)}, "
-            f"withdrawable {format_rupiah(a.withdrawable)}, withdrawn {format_rupiah(a.withdrawn)}, "
-            f"retained {format_rupiah(a.retained)}, refunded {format_rupiah(a.refunded)}")
-    if a.advance_paid:
-        line += f"\n  advance: paid {format_rupiah(a.advance_paid)}, to recover {format_rupiah(a.advance_outstanding)}"
-    return line

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from eth_utils import is_address
 
-from ..accounts import DEMO_ROLES
 from ..money import format_rupiah
-from ..types import EscrowAccount, Sen
-from ._context import AppContext, address_of, emit, json_option, pass_app, rupiah, signer, signer_options
+from ..types import Sen
+from ._context import AppContext, address_of, emit, is_account, json_option, pass_app, rupiah, signer, signer_options
 
 
 @click.group()
@@ -73,15 +71,15 @@ reclaim = _official_action("reclaim", "reclaim",
 @json_option
 @pass_app
 def balance(app: AppContext, target: str, as_json: bool) -> None:
-    """TARGET is a contract's ocid (its escrow account) or an account (its token balance)."""
-    ledger = app.ledger
-    if target in DEMO_ROLES or is_address(target):
+    """TARGET is a contract's ocid (its escrow, from the read model) or an account (its token balance)."""
+    if is_account(target):
+        ledger = app.ledger
         address = address_of(target)
         amount = ledger.balance(address)
         emit(as_json, {"account": address, "balance": amount},
              lambda: f"{ledger.label(address)} holds {format_rupiah(amount)}")
         return
-    account: EscrowAccount = ledger.escrow_account(target)
+    account = app.reader().detail(target).escrow
     emit(as_json, account, lambda: (
         f"{target}: funded {format_rupiah(account.funded)}, held {format_rupiah(account.held)}, "
         f"withdrawable {format_rupiah(account.withdrawable)}, withdrawn {format_rupiah(account.withdrawn)}"))

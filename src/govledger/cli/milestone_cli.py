@@ -63,10 +63,8 @@ reject = _attest(approve=False)
 @json_option
 @pass_app
 def list_(app: AppContext, ocid: str, as_json: bool) -> None:
-    """List a contract's milestones."""
-    ledger = app.ledger
-    milestones = ledger.milestones(ocid)
-    emit(as_json, milestones, lambda: "\n".join(
-        f"{m.index}: {format_rupiah(m.amount):>22} due {m.due}  {m.status.name.lower():10}"
-        f" approvals {len(m.approved_by)}/{m.required_approvals}"
-        f"  inspectors {', '.join(ledger.label(i) for i in m.inspectors)}" for m in milestones))
+    """List a contract's milestones (from the read model)."""
+    from .read_cli import milestone_line
+
+    milestones = app.reader().detail(ocid).milestones
+    emit(as_json, milestones, lambda: "\n".join(milestone_line(m) for m in milestones))

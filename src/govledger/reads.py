@@ -1,0 +1,260 @@
+"""Reads for people and scripts, from the read model only: the contract list, one contract with its escrow
+and milestones, and the summary.
+
+Standard library only (plain SQL through `sqlite3`, or through SQLAlchemy when the read model is on
+another database), so that a read command answers without importing web3 or py-evm. The projections
+(`contracts`, `milestones`) give the lists; one contract's escrow and approvals are folded from its own
+`events` rows, as the chain computes them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ContractNotFoundError, NotFoundError
+from .ocid import ocid_problem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+Query = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+READ_MODEL_FILE = "readmodel.sqlite"
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract as the `contracts` projection holds it. Amounts in sen; `ocid_problem` is set when the
+    ocid on chain breaks the rules of `govledger.ocid` (registered before they applied): shown, marked."""
+
+    ocid: str
+    contract_id: str
+    agency: str
+    category: str
+    status: str
+    disputed: bool
+    contractor: str
+    value: int
+    original_value: int
+    advance_payment: int
+    amendment_count: int
+    milestone_count: int
+    start: date
+    end: date
+    funded: int
+    paid: int  # credited to the contractor: withdrawn + withdrawable
+    withdrawn: int
+    retained: int
+    refunded: int
+    registered_block: int
+    paid_milestones: int = 0
+    ocid_problem: str | None = None
+
+
+@dataclass(frozen=True)
+class EscrowView:
+    """One contract's escrow: funded = withdrawn + withdrawable + retained + refunded + held."""
+
+    funded: int = 0
+    held: int = 0
+    withdrawable: int = 0
+    withdrawn: int = 0
+    retained: int = 0
+    refunded: int = 0
+    advance_paid: int = 0
+    advance_outstanding: int = 0
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    index: int
+    amount: int
+    due: date
+    status: str
+    required_approvals: int
+    inspectors: tuple[str, ...]
+    approved_by: tuple[str, ...]
+    round: int
+    submitted_at: int | None
+
+
+@dataclass(frozen=True)
+class ContractDetail:
+    contract: ContractRow
+    escrow: EscrowView
+    milestones: list[MilestoneView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    block_number: int
+    block_hash: str
+
+
+class ReadModelReader:
+    """Queries the read model with plain SQL; build with :meth:`over_sqlite` or :meth:`over_engine`."""
+
+    def __init__(self, query: Query) -> None:
+        self._query = query
+
+    @classmethod
+    def over_sqlite(cls, path: Path | str) -> ReadModelReader:
+        """Read the SQLite read model at `path` without writing to it (and without SQLAlchemy)."""
+        path = Path(path)
+        if not path.is_file():
+            raise NotFoundError(f"no read model at {path}")
+        from .chain.head import connect_read_only
+
+        conn = connect_read_only(path)
+        conn.row_factory = sqlite3.Row
+
+        def query(sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+            return [dict(r) for r in conn.execute(sql, dict(params))]
+
+        reader = cls(query)
+        reader.close = conn.close  # type: ignore[method-assign]
+        return reader
+
+    @classmethod
+    def over_engine(cls, engine: Engine) -> ReadModelReader:
+        """Read through a SQLAlchemy engine (PostgreSQL, or SQLite opened by the indexer)."""
+        from sqlalchemy import text
+
+        def query(sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+            with engine.connect() as conn:
+                return [dict(r._mapping) for r in conn.execute(text(sql), dict(params))]
+
+        return cls(query)
+
+    def close(self) -> None:
+        """Release the connection (readers over an engine hold none)."""
+
+    # --- what the read model has seen -------------------------------------------------------------
+
+    def checkpoint(self, name: str = "main") -> Checkpoint | None:
+        """The last block fully indexed, or None before the first sync (or before the tables exist)."""
+        try:
+            rows = self._query("SELECT block_number, block_hash FROM checkpoints WHERE name = :name", {"name": name})
+        except Exception as exc:  # a read model file without tables yet: nothing indexed
+            if "no such table" in str(exc):
+                return None
+            raise
+        return Checkpoint(int(rows[0]["block_number"]), str(rows[0]["block_hash"])) if rows else None
+
+    # --- contracts --------------------------------------------------------------------------------
+
+    def contracts(self) -> list[ContractRow]:
+        """Every contract in registration order, with its count of paid milestones."""
+        paid = {r["contract_id"]: int(r["n"]) for r in self._query(
+            "SELECT contract_id, COUNT(*) AS n FROM milestones WHERE status = 'paid' GROUP BY contract_id", {})}
+        rows = self._query("SELECT * FROM contracts ORDER BY registered_block, ocid", {})
+        return [_contract(r, paid.get(r["contract_id"], 0)) for r in rows]
+
+    def contract(self, ocid: str) -> ContractRow:
+        """The contract registered as `ocid`; `ContractNotFoundError` if there is none."""
+        rows = self._query("SELECT * FROM contracts WHERE ocid = :ocid", {"ocid": ocid})
+        if not rows:
+            problem = ocid_problem(ocid)
+            raise ContractNotFoundError(ocid, f" ({problem})" if problem else "")
+        paid = self._query("SELECT COUNT(*) AS n FROM milestones WHERE contract_id = :id AND status = 'paid'",
+                           {"id": rows[0]["contract_id"]})
+        return _contract(rows[0], int(paid[0]["n"]))
+
+    def detail(self, ocid: str) -> ContractDetail:
+        """One contract with its escrow and milestones (approvals by name), folded from its events."""
+        row = self.contract(ocid)
+        events = self._query("SELECT event, args, block_timestamp FROM events WHERE contract_id = :id "
+                             "ORDER BY block_number, log_index", {"id": row.contract_id})
+        escrow, milestones = _fold([(e["event"], json.loads(e["args"]), int(e["block_timestamp"])) for e in events])
+        return ContractDetail(row, escrow, milestones)
+
+
+def _day(ts: Any) -> date:
+    return datetime.fromtimestamp(int(ts), tz=timezone.utc).date()
+
+
+def _contract(r: Mapping[str, Any], paid_milestones: int) -> ContractRow:
+    valid = r.get("ocid_valid")
+    problem = ocid_problem(r["ocid"]) if valid is None or valid else (ocid_problem(r["ocid"]) or "not well formed")
+    return ContractRow(
+        ocid=r["ocid"], contract_id=r["contract_id"], agency=r["agency_code"], category=r["category"],
+        status=r["status"], disputed=bool(r["disputed"]), contractor=r["contractor"], value=int(r["value"]),
+        original_value=int(r["original_value"]), advance_payment=int(r["advance_payment"]),
+        amendment_count=int(r["amendment_count"]), milestone_count=int(r["milestone_count"]),
+        start=_day(r["start_date"]), end=_day(r["end_date"]), funded=int(r["funded"]), paid=int(r["paid"]),
+        withdrawn=int(r["withdrawn"]), retained=int(r["retained"]), refunded=int(r["refunded"]),
+        registered_block=int(r["registered_block"]), paid_milestones=paid_milestones, ocid_problem=problem,
+    )
+
+
+class _Milestone:
+    def __init__(self, index: int) -> None:
+        self.index, self.amount, self.due, self.k, self.mask = index, 0, 0, 0, 0
+        self.status, self.round, self.submitted_at = "planned", 0, None
+        self.approved: list[str] = []
+
+
+def _fold(events: list[tuple[str, dict[str, Any], int]]) -> tuple[EscrowView, list[MilestoneView]]:
+    """One contract's events (in chain order) -> its escrow buckets and milestones, as the chain keeps them."""
+    b = dict.fromkeys(("funded", "held", "withdrawable", "withdrawn", "retained", "refunded"), 0)
+    advance_paid = advance_recovered = 0
+    inspectors: list[str] = []
+    ms: dict[int, _Milestone] = {}
+
+    def amount(args: Mapping[str, Any], name: str = "amount") -> int:
+        return int(args.get(name, 0))
+
+    for name, a, ts in events:
+        m = ms.setdefault(int(a["index"]), _Milestone(int(a["index"]))) if "index" in a else None
+        if name == "InspectorsAssigned":
+            inspectors = [str(i) for i in a["inspectors"]]
+        elif name == "MilestoneRegistered" and m is not None:
+            m.amount, m.due, m.k, m.mask = amount(a), int(a["dueDate"]), int(a["requiredApprovals"]), int(a["inspectorMask"])
+        elif name == "MilestoneSubmitted" and m is not None:
+            m.status, m.round, m.submitted_at, m.approved = "submitted", int(a.get("round", m.round + 1)), ts, []
+        elif name == "MilestoneApproved" and m is not None:
+            m.approved.append(str(a["inspector"]))
+        elif name == "MilestoneRejected" and m is not None:
+            m.status, m.approved = "rejected", []
+        elif name in ("MilestoneVerified", "PaymentReleased") and m is not None:
+            m.status = "paid"  # verification pays in the same transaction
+        elif name == "MilestoneCancelled" and m is not None:
+            m.status = "cancelled"
+        if name == "EscrowFunded":
+            b["funded"] += amount(a)
+            b["held"] += amount(a)
+        elif name == "AdvancePaid":
+            advance_paid += amount(a)
+            b["held"] -= amount(a)
+            b["withdrawable"] += amount(a)
+        elif name == "PaymentReleased":
+            net, retention = amount(a, "net"), amount(a, "retention")
+            advance_recovered += amount(a, "advanceRecovered")
+            b["held"] -= net + retention
+            b["withdrawable"] += net
+            b["retained"] += retention
+        elif name == "RetentionReleased":
+            b["retained"] -= amount(a)
+            b["withdrawable"] += amount(a)
+        elif name == "PaymentWithdrawn":
+            b["withdrawable"] -= amount(a)
+            b["withdrawn"] += amount(a)
+        elif name == "AdvanceRecoveredOnClose":
+            advance_recovered += amount(a)
+            b["withdrawable"] -= amount(a)
+            b["held"] += amount(a)
+        elif name == "EscrowRefunded":
+            b["held"] -= amount(a)
+            b["refunded"] += amount(a)
+    escrow = EscrowView(**b, advance_paid=advance_paid, advance_outstanding=advance_paid - advance_recovered)
+    milestones = [MilestoneView(
+        index=m.index, amount=m.amount, due=_day(m.due), status=m.status, required_approvals=m.k,
+        inspectors=tuple(a for i, a in enumerate(inspectors) if m.mask >> i & 1),
+        approved_by=tuple(i for i in inspectors if i in m.approved), round=m.round, submitted_at=m.submitted_at,
+    ) for m in sorted(ms.values(), key=lambda m: m.index)]
+    return escrow, milestones
