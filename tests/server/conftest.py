@@ -12,52 +12,34 @@ import pytest
 from fastapi.testclient import TestClient
 
 from govledger.accounts import demo_account, demo_accounts
+from govledger.app import App
 from govledger.ledger import Ledger
 from govledger.pilot import setup_roles
-from govledger.readmodel import Indexer, open_read_model
+from govledger.readmodel import open_read_model
 from govledger.server import ServerSettings, create_app
+from govledger.signers import DemoSigner
 
 
-class DemoSigner:
-    def account(self, who: str) -> Any:
-        return demo_account(who)
-
-
-class StandInApp:
-    """The application object's shape as the server uses it: ledger, read model engine, signer, sync."""
-
-    def __init__(self, ledger: Ledger, data_dir: Path) -> None:
-        self.ledger = ledger
-        self.engine = open_read_model(None, data_dir)
-        self.signer = DemoSigner()
-        self.rpc_url = None
-        self._indexer = Indexer.for_ledger(ledger, self.engine)
-
-    def sync(self) -> Any:
-        return self._indexer.sync()
-
-    def close(self) -> None:
-        self.engine.dispose()
-        self.ledger.close()
-
-
-def open_app(data_dir: Path) -> StandInApp:
+def open_app(data_dir: Path) -> App:
+    """An in-memory ledger with the demo roles, its read model in `data_dir` (SQLite on a file: the
+    server's threads share it), signing with the demo accounts."""
     ledger = Ledger.open(None)
     acc = demo_accounts()
     ledger.deploy(acc["admin"], acc["treasury"].address)
     setup_roles(ledger)
-    return StandInApp(ledger, data_dir)
+    return App(ledger, signer=DemoSigner(), engine=open_read_model(None, data_dir))
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StandInApp]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     opened = open_app(tmp_path_factory.mktemp("server"))
     yield opened
     opened.close()
+    opened.engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def client(app: StandInApp) -> Iterator[TestClient]:
+def client(app: App) -> Iterator[TestClient]:
     api = create_app(app, ServerSettings(writes_per_minute=10_000), follow_chain=False)
     with TestClient(api, raise_server_exceptions=False) as test_client:
         yield test_client

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from govledger.app import App
 from govledger.server import ProductionConfigError, ServerSettings, create_app
 
-from .conftest import StandInApp, auth, contract_body, open_app
+from .conftest import auth, contract_body, open_app
 
 
 def test_a_50_mb_body_is_413_before_it_is_read(client: TestClient) -> None:
@@ -41,7 +42,7 @@ def test_invalid_fields_are_422_naming_the_field(client: TestClient) -> None:
     assert r.status_code == 422 and "extra" in r.json()["message"]
 
 
-def test_a_retried_write_with_the_same_idempotency_key_is_sent_once(client: TestClient, app: StandInApp) -> None:
+def test_a_retried_write_with_the_same_idempotency_key_is_sent_once(client: TestClient, app: App) -> None:
     ocid = "ocds-demo01-2026-IDEM-1"
     headers = {**auth("official"), "Idempotency-Key": "register-idem-1"}
     first = client.post("/api/v1/contracts", json=contract_body(ocid), headers=headers)
@@ -54,7 +55,7 @@ def test_a_retried_write_with_the_same_idempotency_key_is_sent_once(client: Test
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
 
 
-def test_idempotency_keys_survive_a_restart(app: StandInApp) -> None:
+def test_idempotency_keys_survive_a_restart(app: App) -> None:
     ocid = "ocds-demo01-2026-IDEM-2"
     headers = {**auth("official"), "Idempotency-Key": "k-restart"}
     with TestClient(create_app(app, follow_chain=False)) as before:
@@ -72,7 +73,7 @@ def test_a_refusal_is_kept_for_its_key_too(client: TestClient) -> None:
     assert first.status_code == again.status_code == 409 and again.json() == first.json()
 
 
-def test_writes_are_rate_limited_per_person(app: StandInApp) -> None:
+def test_writes_are_rate_limited_per_person(app: App) -> None:
     with TestClient(create_app(app, ServerSettings(writes_per_minute=2), follow_chain=False)) as limited:
         codes = [limited.post("/api/v1/contracts/ocds-x/reclaim", headers=auth("official")).status_code
                  for _ in range(3)]
@@ -82,14 +83,14 @@ def test_writes_are_rate_limited_per_person(app: StandInApp) -> None:
         assert limited.post("/api/v1/contracts/ocds-x/reclaim", headers=auth("admin")).status_code == 403
 
 
-def test_failed_sign_ins_are_rate_limited_per_client(app: StandInApp) -> None:
+def test_failed_sign_ins_are_rate_limited_per_client(app: App) -> None:
     with TestClient(create_app(app, ServerSettings(sign_ins_per_minute=3), follow_chain=False)) as limited:
         codes = [limited.get("/api/v1/me", headers={"Authorization": "Bearer guess"}).status_code for _ in range(5)]
         assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
         assert limited.get("/api/v1/contracts").status_code == 200  # reads without a token still served
 
 
-def test_production_refuses_the_development_identity_provider(app: StandInApp) -> None:
+def test_production_refuses_the_development_identity_provider(app: App) -> None:
     with pytest.raises(ProductionConfigError, match="development identity provider"):
         create_app(app, ServerSettings(production=True))
 

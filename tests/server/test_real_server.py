@@ -25,14 +25,17 @@ from govledger.types import ContractSpec
 from .conftest import auth, contract_body
 
 pytestmark = pytest.mark.slow
-HERE = Path(__file__).parent
+GOVLEDGER = [sys.executable, "-m", "govledger"]
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, subprocess.Popen[bytes]]]:
     data_dir = tmp_path_factory.mktemp("served")
-    process = subprocess.Popen([sys.executable, str(HERE / "serve_standin.py"), str(data_dir)],
-                               stderr=subprocess.PIPE)
+    init = subprocess.run([*GOVLEDGER, "--data-dir", str(data_dir), "init"], capture_output=True, text=True,
+                          timeout=120)
+    assert init.returncode == 0, init.stderr
+    process = subprocess.Popen([*GOVLEDGER, "--data-dir", str(data_dir), "serve", "--port", "0",
+                                "--log-level", "warning"], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     url = None
     while time.monotonic() < deadline and url is None:
@@ -76,12 +79,12 @@ def test_the_cli_works_against_the_running_server(served) -> None:  # type: igno
     r = httpx.post(f"{url}/api/v1/contracts", json=contract_body("ocds-demo01-2026-CLI-001"), headers=auth("official"))
     assert r.status_code == 200, r.text
     env = {**os.environ, "GOVLEDGER_RPC_URL": url + "/rpc"}
-    done = subprocess.run([sys.executable, "-m", "govledger", "--data-dir", str(data_dir), "contract", "accept",
+    done = subprocess.run([*GOVLEDGER, "--data-dir", str(data_dir), "contract", "accept",
                            "ocds-demo01-2026-CLI-001", "--as", "contractor"], env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
     wait_for(lambda: httpx.get(f"{url}/api/v1/contracts/ocds-demo01-2026-CLI-001").json()["status"] == "active")
-    listed = subprocess.run([sys.executable, "-m", "govledger", "--data-dir", str(data_dir), "contract", "list",
+    listed = subprocess.run([*GOVLEDGER, "--data-dir", str(data_dir), "contract", "list",
                              "--json"], env=env, capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0, listed.stderr
     assert "ocds-demo01-2026-CLI-001" in listed.stdout

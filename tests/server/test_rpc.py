@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from eth_abi import encode
-from eth_utils import function_signature_to_4byte_selector
 from fastapi.testclient import TestClient
 
+from govledger.app import App
 from govledger.types import contract_id
-
-from .conftest import StandInApp
 
 
 def rpc(client: TestClient, method: str, params: list | None = None, request_id: int = 1) -> dict:
@@ -17,7 +15,7 @@ def rpc(client: TestClient, method: str, params: list | None = None, request_id:
     return r.json()
 
 
-def test_quantities_are_hex_and_the_chain_is_the_one_the_server_holds(client: TestClient, app: StandInApp) -> None:
+def test_quantities_are_hex_and_the_chain_is_the_one_the_server_holds(client: TestClient, app: App) -> None:
     assert rpc(client, "eth_chainId")["result"] == hex(app.ledger.w3.eth.chain_id)
     assert rpc(client, "net_version")["result"] == str(app.ledger.w3.eth.chain_id)
     assert int(rpc(client, "eth_blockNumber")["result"], 16) == app.ledger.w3.eth.block_number
@@ -41,10 +39,10 @@ def test_a_batch_is_answered_in_order_and_notifications_get_no_answer(client: Te
     assert answers[2]["error"]["code"] == -32600
 
 
-def test_a_revert_carries_the_custom_error_data(client: TestClient, app: StandInApp) -> None:
+def test_a_revert_carries_the_custom_error_data(client: TestClient, app: App) -> None:
     missing = contract_id("ocds-nope")
-    data = function_signature_to_4byte_selector("accept(bytes32)") + missing
-    answer = rpc(client, "eth_call", [{"to": app.ledger.registry.address, "data": "0x" + data.hex()}, "latest"])
+    data = app.ledger.registry.functions.getContract(missing)._encode_transaction_data()
+    answer = rpc(client, "eth_call", [{"to": app.ledger.registry.address, "data": data}, "latest"])
     assert answer["error"]["code"] == 3 and answer["error"]["message"] == "execution reverted"
     revert = bytes.fromhex(answer["error"]["data"][2:])
     assert revert[4:] == encode(["bytes32"], [missing])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
 from ._context import AppContext, pass_app
@@ -13,6 +16,10 @@ from ._context import AppContext, pass_app
               help="Port to listen on (0: any free port; the chosen one is written to DATA_DIR/server.json).")
 @click.option("--db", "db_url", envvar="GOVLEDGER_READMODEL_URL", metavar="URL",
               help="SQLAlchemy URL of the read model (default: sqlite:///DATA_DIR/readmodel.sqlite).")
+@click.option("--identity", "identity_config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              envvar="GOVLEDGER_IDENTITY_CONFIG",
+              help="Identity configuration (OIDC provider, claims to roles, custody). Without it the server uses "
+                   "the DEVELOPMENT sign-in ('Bearer dev:<demo account>'), which --production refuses.")
 @click.option("--production", is_flag=True, envvar="GOVLEDGER_PRODUCTION",
               help="Refuse the development identity provider and other demo conveniences.")
 @click.option("--max-body-bytes", default=1_000_000, show_default=True, type=click.IntRange(1024),
@@ -22,8 +29,8 @@ from ._context import AppContext, pass_app
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
 @pass_app
-def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, production: bool, max_body_bytes: int,
-          writes_per_minute: int, log_level: str) -> None:
+def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identity_config: Path | None,
+          production: bool, max_body_bytes: int, writes_per_minute: int, log_level: str) -> None:
     """Serve the JSON API (/api/v1, spec at /openapi.json), Ethereum JSON-RPC (/rpc) and /healthz,
     /readyz, /metrics. Holds the embedded chain of DATA_DIR (or uses --rpc-url) and keeps the read
     model in sync; CLI commands on DATA_DIR go through this server while it runs."""
@@ -31,13 +38,29 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, product
     from ..server import ServerSettings
     from ..server.runner import serve as run
 
-    settings = ServerSettings(production=production, max_body_bytes=max_body_bytes,
-                              writes_per_minute=writes_per_minute)
-    app = App.open(data_dir=app_ctx.data_dir, rpc_url=app_ctx.rpc_url, manifest=app_ctx.manifest, db_url=db_url)
+    authenticator, signer = _identity(identity_config, app_ctx.data_dir)
+    settings = ServerSettings(production=production or not authenticator.development,
+                              max_body_bytes=max_body_bytes, writes_per_minute=writes_per_minute)
+    app = App.open(app_ctx.data_dir, rpc_url=app_ctx.rpc_url, manifest=app_ctx.manifest, db_url=db_url,
+                   gas_price=app_ctx.gas_price, signer=signer)
     try:
         run(app, host=host, port=port, data_dir=app_ctx.data_dir if app_ctx.rpc_url is None else None,
-            settings=settings, log_level=log_level,
-            on_ready=lambda url: click.echo(f"serving {url} (JSON-RPC at {url}/rpc, API spec at {url}/docs)",
+            settings=settings, authenticator=authenticator, log_level=log_level,
+            on_ready=lambda url: click.echo(f"serving {url} (JSON-RPC at {url}/rpc, API docs at {url}/docs)",
                                             err=True))
     finally:
         app.close()
+
+
+def _identity(config: Path | None, data_dir: Path) -> tuple[Any, Any]:
+    """The authenticator and the signer: the identity service's, or the development pair."""
+    if config is None:
+        from ..server import DevelopmentAuthenticator
+        from ..signers import DemoSigner
+
+        return DevelopmentAuthenticator(), DemoSigner()
+    from ..identity.service import IdentityService
+    from ..server.identity_auth import IdentityAuthenticator
+
+    service = IdentityService.from_file(config, data_dir)
+    return IdentityAuthenticator(service), service.signer

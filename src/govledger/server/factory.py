@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from ..errors import GovLedgerValueError
+
 from . import ops, routes_actions, routes_activity, routes_admin, routes_reads, rpc
 from .auth import Authenticator, DevelopmentAuthenticator
 from .errors import install_error_handlers
@@ -15,7 +17,7 @@ from .runtime import ServerState
 from .settings import ServerSettings
 
 
-class ProductionConfigError(Exception):
+class ProductionConfigError(GovLedgerValueError):
     """Refused configuration: production with the development identity provider."""
 
 

@@ -1,23 +1,34 @@
-"""Reads for the API, from the read model only: contracts (paged), one contract, milestones, escrow,
-events and the summary. Amounts are integers in sen; times are unix seconds."""
+"""Reads the API pages through, from the read model: the contract list and a contract's events, a page at
+a time, and the summary. One contract's detail (escrow and milestones folded from its events) comes
+from `app.reads` (`govledger.reads`), as for the CLI. Amounts are integers in sen."""
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from ..errors import NotFoundError
+from ..ocid import ocid_problem
 from ..readmodel import schema
 from ..roles import agency_id
 from ..types import contract_id
 
-ESCROW_FIELDS = ("funded", "paid", "withdrawn", "retained", "penalties", "refunded")
+_AMOUNTS = ("value", "original_value", "advance_payment", "funded", "paid", "withdrawn", "retained", "refunded")
+_COUNTS = ("amendment_count", "milestone_count", "registered_block")
 
 
-def _id_of(ocid: str) -> str:
-    return "0x" + contract_id(ocid).hex()
+def _day(ts: Any) -> date:
+    return datetime.fromtimestamp(int(ts), tz=timezone.utc).date()
+
+
+def list_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A `contracts` row under the names `govledger.reads.ContractRow` uses; a bad ocid is shown, marked."""
+    return {"ocid": row["ocid"], "contract_id": row["contract_id"], "agency": row["agency_code"],
+            "category": row["category"], "status": row["status"], "disputed": bool(row["disputed"]),
+            "contractor": row["contractor"], **{k: int(row[k]) for k in _AMOUNTS + _COUNTS},
+            "start": _day(row["start_date"]), "end": _day(row["end_date"]), "ocid_problem": ocid_problem(row["ocid"])}
 
 
 def list_page(engine: Engine, *, limit: int, offset: int, agency: str | None = None,
@@ -37,38 +48,12 @@ def list_page(engine: Engine, *, limit: int, offset: int, agency: str | None = N
         query, count = query.where(condition), count.where(condition)
     with engine.connect() as conn:
         total = int(conn.execute(count).scalar_one())
-        return total, [contract_view(dict(r._mapping)) for r in conn.execute(query)]
-
-
-def contract_row(engine: Engine, ocid: str) -> dict[str, Any]:
-    with engine.connect() as conn:
-        row = conn.execute(select(schema.contracts).where(schema.contracts.c.contract_id == _id_of(ocid))).first()
-    if row is None:
-        raise NotFoundError(f"no contract {ocid!r} in the read model")
-    return dict(row._mapping)
-
-
-def contract_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ESCROW_FIELDS} | {"escrow": escrow_view(row)}
-
-
-def escrow_view(row: dict[str, Any]) -> dict[str, Any]:
-    view = {k: row[k] for k in ESCROW_FIELDS}
-    view["withdrawable"] = row["paid"] - row["withdrawn"]
-    view["held"] = row["funded"] - row["paid"] - row["refunded"] - row["retained"] - row["penalties"]
-    return view
-
-
-def milestones(engine: Engine, ocid: str) -> list[dict[str, Any]]:
-    cid = contract_row(engine, ocid)["contract_id"]
-    m = schema.milestones.c
-    with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(
-            select(schema.milestones).where(m.contract_id == cid).order_by(m.idx))]
+        return total, [list_item(dict(r._mapping)) for r in conn.execute(query)]
 
 
 def events(engine: Engine, ocid: str, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
-    cid = contract_row(engine, ocid)["contract_id"]
+    """A page of one contract's events in chain order (the caller checked that the contract exists)."""
+    cid = "0x" + contract_id(ocid).hex()
     e = schema.events.c
     query = (select(schema.events).where(e.contract_id == cid).order_by(e.block_number, e.log_index)
              .limit(limit).offset(offset))
@@ -81,14 +66,15 @@ def events(engine: Engine, ocid: str, *, limit: int, offset: int) -> tuple[int, 
 def summary(engine: Engine) -> dict[str, Any]:
     """Contracts by status, and the totals of value and escrow."""
     c = schema.contracts.c
+    amounts = ("value", "funded", "paid", "withdrawn", "retained", "refunded")
     by_status: dict[str, int] = {}
-    totals = {k: 0 for k in ("value", *ESCROW_FIELDS)}
+    totals = dict.fromkeys(amounts, 0)
     with engine.connect() as conn:
         # amounts are exact ints (text on SQLite): summed here rather than in SQL
-        for row in conn.execute(select(c.status, c.value, *(getattr(c, k) for k in ESCROW_FIELDS))):
+        for row in conn.execute(select(c.status, *(getattr(c, k) for k in amounts))):
             by_status[row.status] = by_status.get(row.status, 0) + 1
-            for k in totals:
-                totals[k] += getattr(row, k)
+            for k in amounts:
+                totals[k] += int(getattr(row, k))
         checkpoint = conn.execute(select(schema.checkpoints.c.block_number)).scalar()
     return {"contracts": sum(by_status.values()), "by_status": by_status, "totals": totals,
             "indexed_block": checkpoint}

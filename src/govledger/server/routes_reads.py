@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ..audit import check, ledger_flags_of
 from . import reads
 from .auth import Principal, current_principal, require_roles
 from .runtime import ServerState
@@ -41,23 +41,24 @@ def list_contracts(state: Annotated[ServerState, Depends(server)], limit: Limit 
 
 @router.get("/contracts/{ocid}", summary="One contract with its escrow and milestones")
 def get_contract(ocid: str, state: Annotated[ServerState, Depends(server)]) -> dict[str, Any]:
-    contract = reads.contract_view(reads.contract_row(state.engine, ocid))
-    return {**contract, "milestones": reads.milestones(state.engine, ocid)}
+    detail = state.app.reads.detail(ocid)
+    return {**asdict(detail.contract), "escrow": detail.escrow, "milestones": detail.milestones}
 
 
 @router.get("/contracts/{ocid}/milestones", summary="A contract's milestones")
 def get_milestones(ocid: str, state: Annotated[ServerState, Depends(server)]) -> dict[str, Any]:
-    return {"items": reads.milestones(state.engine, ocid)}
+    return {"items": state.app.reads.detail(ocid).milestones}
 
 
 @router.get("/contracts/{ocid}/escrow", summary="A contract's escrow account")
-def get_escrow(ocid: str, state: Annotated[ServerState, Depends(server)]) -> dict[str, Any]:
-    return reads.escrow_view(reads.contract_row(state.engine, ocid))
+def get_escrow(ocid: str, state: Annotated[ServerState, Depends(server)]) -> Any:
+    return state.app.reads.detail(ocid).escrow
 
 
 @router.get("/contracts/{ocid}/events", summary="A contract's events in chain order")
 def get_events(ocid: str, state: Annotated[ServerState, Depends(server)], limit: Limit = 100,
                offset: Offset = 0) -> dict[str, Any]:
+    state.app.reads.contract(ocid)  # an unknown ocid is refused as everywhere, not an empty page
     total, items = reads.events(state.engine, ocid, limit=limit, offset=offset)
     return page(total, items, limit, offset)
 
@@ -70,19 +71,15 @@ def get_summary(state: Annotated[ServerState, Depends(server)]) -> dict[str, Any
 @router.get("/flags", summary="Red flags of the ledger (audit flags)")
 def get_flags(state: Annotated[ServerState, Depends(server)],
               as_of: Annotated[date | None, Query(ge=date(1970, 1, 2), le=date(9999, 12, 31))] = None) -> dict[str, Any]:
-    if as_of is not None:
-        now = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp())
-    else:
-        now = int(state.ledger.w3.eth.get_block("latest")["timestamp"])
-    flags = ledger_flags_of(state.engine, now)
-    return {"as_of": now, "items": [f.to_dict() for f in flags]}
+    now = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp()) if as_of else None
+    return {"as_of": as_of, "items": [f.to_dict() for f in state.app.flags(now)]}
 
 
 @router.get("/check", summary="Invariants replayed off chain and the read model compared with the chain")
 def get_check(state: Annotated[ServerState, Depends(server)],
               principal: Annotated[Principal, Depends(current_principal)], tamper: bool = True) -> dict[str, Any]:
     require_roles(principal, ("auditor", "admin"), "audit check")
-    return check(state.engine, state.ledger, tamper=tamper).to_dict()
+    return state.app.check(tamper=tamper).to_dict()
 
 
 @router.get("/me", summary="Who the bearer token says you are")
