@@ -119,9 +119,11 @@ def test_validate_picksUpAKeyTheProviderRotatedIn(provider: LocalProvider) -> No
         validator.validate(provider.token(SigningKey("key-1")))
 
 
-def test_validate_refusesATokenWithoutKid(provider: LocalProvider) -> None:
+def test_validate_takesTheOnlyPublishedKeyForATokenWithoutKid(provider: LocalProvider) -> None:
     token = jwt.encode(provider.claims(), provider.keys[0].private, algorithm="RS256")
-    with pytest.raises(UnknownKey, match="kid header missing"):
+    assert TokenValidator(provider.config()).validate(token).subject == "alice"
+    provider.keys.append(SigningKey("key-2"))
+    with pytest.raises(UnknownKey, match=r"kid header missing\) and the provider publishes 2"):
         TokenValidator(provider.config()).validate(token)
 
 

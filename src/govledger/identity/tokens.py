@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 
 import jwt
 
@@ -75,12 +75,21 @@ class ProviderMetadata:
                    document.get("end_session_endpoint"), tuple(methods))
 
 
-def fetch_json(url: str, timeout: float, data: bytes | None = None, headers: Mapping[str, str] | None = None) -> Any:
-    """GET (or POST `data` to) `url` and parse JSON; any failure to get an answer is ProviderUnreachable."""
+def fetch_json(url: str, timeout: float, data: bytes | None = None, headers: Mapping[str, str] | None = None,
+               raise_http: bool = False) -> Any:
+    """GET (or POST `data` to) `url` and parse JSON; any failure to get an answer is ProviderUnreachable.
+
+    `raise_http`: let an HTTP error status through as HTTPError, for callers to whom a 4xx is a refusal.
+    """
     request = urllib.request.Request(url, data=data, headers={"Accept": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.load(response)
+    except HTTPError as exc:
+        if raise_http:
+            raise
+        exc.close()
+        raise ProviderUnreachable(f"identity provider does not answer at {url}: HTTP {exc.code}") from None
     except (URLError, TimeoutError, OSError, ValueError) as exc:
         raise ProviderUnreachable(f"identity provider does not answer at {url}: {exc}") from None
 
@@ -125,11 +134,15 @@ class TokenValidator:
         return VerifiedToken(claims["iss"], str(claims["sub"]), int(claims["exp"]), claims)
 
     def _key(self, kid: Any) -> jwt.PyJWK:
-        if not isinstance(kid, str) or not kid:
-            raise UnknownKey("token names no signing key (kid header missing)")
         client = self._key_client()
         try:
-            return client.get_signing_key(kid)
+            if isinstance(kid, str) and kid:
+                return client.get_signing_key(kid)
+            # No kid: only a provider that publishes exactly one signing key can be meant.
+            keys = [k for k in client.get_jwk_set().keys if k.public_key_use in ("sig", None)]
+            if len(keys) != 1:
+                raise UnknownKey(f"token names no signing key (kid header missing) and the provider publishes {len(keys)}")
+            return keys[0]
         except jwt.PyJWKClientConnectionError as exc:
             raise ProviderUnreachable(f"identity provider key set at {client.uri} cannot be fetched: {exc}") from None
         except jwt.PyJWKClientError:
