@@ -84,7 +84,8 @@ def test_errorsModule_importsNothingThatImportsIt() -> None:
 
 def test_everyExceptionTheSdkDefines_derivesFromTheRoot() -> None:
     outside = []
-    for name in ("govledger.errors", "govledger.money", "govledger.roles", "govledger.accounts", "govledger.describe", "govledger.ocid"):
+    for name in ("govledger.errors", "govledger.money", "govledger.roles", "govledger.accounts", "govledger.describe", "govledger.ocid",
+                 "govledger.signers", "govledger.app", "govledger.reads"):
         module = importlib.import_module(name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, BaseException) and value.__module__ == name:
