@@ -125,3 +125,24 @@ def test_genesisHashIsRecordedAtTheFirstSync(engine: Engine) -> None:
     indexer(chain, engine).sync()
     with engine.connect() as conn:
         assert conn.execute(select(schema.checkpoints.c.genesis_hash)).scalar_one() == "0x" + chain.blocks[0]["hash"].hex()
+
+
+def test_readModelOfAnOlderVersion_gainsTheNewColumnsAndItsGenesisAtTheNextSync(tmp_path: object) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "old.sqlite"
+    chain = FakeChain()
+    chain.mine(registered("ocds-abc123-old"), count=2)
+    old = open_read_model(f"sqlite:///{path}")
+    indexer(chain, old).sync()
+    old.dispose()
+    with sqlite3.connect(path) as conn:  # as the previous version wrote it
+        conn.execute("ALTER TABLE checkpoints DROP COLUMN genesis_hash")
+        conn.execute("ALTER TABLE contracts DROP COLUMN ocid_valid")
+    conn.close()
+    upgraded = open_read_model(f"sqlite:///{path}")
+    assert [(c["ocid"], c["ocid_valid"]) for c in list_contracts(upgraded)] == [("ocds-abc123-old", True)]
+    indexer(chain, upgraded).sync()  # nothing new to index: the genesis is recorded all the same
+    with upgraded.connect() as conn:
+        assert conn.execute(select(schema.checkpoints.c.genesis_hash)).scalar_one() == "0x" + chain.blocks[0]["hash"].hex()

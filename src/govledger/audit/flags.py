@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..types import ContractStatus, MilestoneStatus
 from .model import Flag
 from .replay import ContractState, Replay
 
@@ -66,9 +67,9 @@ def contract_flags(c: ContractState, now: int, settings: FlagSettings = FlagSett
             flag("unwithdrawn-payment", f"milestone {p.index}: {p.net} credited {age // DAY} days ago and not "
                                         f"withdrawn (threshold {settings.withdrawal_days} days)",
                  p.where.tx_hash, p.where.block_number, index=p.index, days=age // DAY)
-    if c.status not in ("terminated", "completed"):
+    if c.status not in (ContractStatus.TERMINATED.label, ContractStatus.COMPLETED.label):
         for m in sorted(c.milestones.values(), key=lambda m: m.index):
-            if m.status in ("paid", "cancelled") or m.paid:
+            if m.status in (MilestoneStatus.PAID.label, MilestoneStatus.CANCELLED.label) or m.paid:
                 continue
             late = now - m.due
             if late > settings.overdue_grace_days * DAY:

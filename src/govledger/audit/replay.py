@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 
 from ..readmodel import schema
 from ..roles import INSPECTOR_ROLE
+from ..types import ContractStatus, MilestoneStatus
 from .model import Violation
 
 INSPECTOR_ROLE_HEX = "0x" + INSPECTOR_ROLE.hex()
@@ -41,7 +42,7 @@ class MilestoneState:
     due: int
     required: int
     mask: int
-    status: str = "planned"  # planned, submitted, rejected, verified, paid, cancelled
+    status: str = MilestoneStatus.PLANNED.label  # a types.MilestoneStatus label
     round: int = 0
     approvals: set[str] = field(default_factory=set)  # valid approvals in the current round
     invalid_approvals: list[tuple[str, str]] = field(default_factory=list)  # (inspector, why)
@@ -81,7 +82,7 @@ class ContractState:
     end: int
     document_hash: str
     registered: Where
-    status: str = "pending"
+    status: str = ContractStatus.PENDING.label  # a types.ContractStatus label
     disputed: bool = False
     disputes: list[tuple[Where, Where | None]] = field(default_factory=list)
     amendments: list[dict[str, Any]] = field(default_factory=list)  # number, previous, new, where
@@ -182,15 +183,15 @@ def _apply(r: Replay, row: Mapping[str, Any]) -> None:
 
 
 def _accepted(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
-    c.status = "active"
+    c.status = ContractStatus.ACTIVE.label
 
 
 def _terminated(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
-    c.status = "terminated"
+    c.status = ContractStatus.TERMINATED.label
 
 
 def _completed(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
-    c.status = "completed"
+    c.status = ContractStatus.COMPLETED.label
 
 
 def _amended(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
@@ -235,14 +236,14 @@ def _milestone(c: ContractState, args: Any, v: Any, event: str) -> MilestoneStat
 def _cancelled(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
     m = _milestone(c, args, v, "MilestoneCancelled")
     if m is not None:
-        m.status = "cancelled"
+        m.status = MilestoneStatus.CANCELLED.label
 
 
 def _submitted(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
     m = _milestone(c, args, v, "MilestoneSubmitted")
     if m is None:
         return
-    m.status, m.round, m.submitted_at = "submitted", _int(args.get("round")) or m.round + 1, w.timestamp
+    m.status, m.round, m.submitted_at = MilestoneStatus.SUBMITTED.label, _int(args.get("round")) or m.round + 1, w.timestamp
     m.approvals = set()
     m.invalid_approvals = []
     m.evidence_hashes.append(args.get("evidenceHash"))
@@ -254,7 +255,7 @@ def _approved(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
         return
     inspector = str(args["inspector"]).lower()
     slots = [i for i, a in enumerate(c.inspectors) if a == inspector]
-    if m.status != "submitted":
+    if m.status != MilestoneStatus.SUBMITTED.label:
         m.invalid_approvals.append((inspector, f"milestone was {m.status}, not submitted"))
     elif not any(m.mask >> i & 1 for i in slots):
         m.invalid_approvals.append((inspector, "not assigned to this milestone"))
@@ -267,13 +268,14 @@ def _approved(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
 def _rejected(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
     m = _milestone(c, args, v, "MilestoneRejected")
     if m is not None:
-        m.status, m.approvals = "rejected", set()
+        m.status, m.approvals = MilestoneStatus.REJECTED.label, set()
 
 
 def _verified(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
     m = _milestone(c, args, v, "MilestoneVerified")
     if m is not None:
-        m.status, m.verified_round, m.verified_at = "verified", m.round, w.timestamp
+        # verification pays in the same step on chain: the milestone is paid from here on
+        m.status, m.verified_round, m.verified_at = MilestoneStatus.PAID.label, m.round, w.timestamp
 
 
 def _move(c: ContractState, w: Where, v: Any, **deltas: int) -> None:
@@ -324,7 +326,7 @@ def _released(r: Replay, c: ContractState, args: Any, w: Where, v: Any) -> None:
               f"milestone {index} paid with {valid} valid approval(s) of {required} required in round {m.round}"
               + (f" (not counted: {why})" if why else ""))
         m.paid.append(w)
-        m.status = "paid"
+        m.status = MilestoneStatus.PAID.label
     c.payments.append(Payment(c.ocid, c.contract_id, index, net, retention, _int(args["advanceRecovered"]),
                               _int(args["penalty"]), w, bool(verified), valid, required, c.disputed))
     _move(c, w, v, held=-(net + retention), withdrawable=net, retained=retention)

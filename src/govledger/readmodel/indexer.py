@@ -241,6 +241,10 @@ class Indexer:
                 f"the node serves another chain (genesis {genesis}, chain id {self.w3.eth.chain_id}) than the read "
                 f"model indexed (genesis {cp.genesis}, checkpoint block {cp.number}): rows kept; point at the right "
                 "node, or start another read model (`audit replay --fresh` rebuilds this one from the new chain)")
+        if cp is not None and cp.genesis is None and self._hash_at(cp.number) == cp.hash:
+            with self.engine.begin() as conn:  # a read model of an older version: the chain it indexed is this one
+                conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.name == self.name)
+                             .values(genesis_hash=genesis))
         return genesis
 
     def _resume(self, genesis: str) -> tuple[int, int]:
