@@ -16,22 +16,28 @@ from ._context import AppContext, emit, json_option, pass_app
 @click.option("--pilot/--no-pilot", default=False, help="Also load the fictional pilot data set.")
 @pass_app
 def init(app: AppContext, pilot: bool) -> None:
-    """Deploy the contracts (once) with the demo roles, and optionally the pilot data."""
+    """Create the ledger: deploy the contracts (once) with the demo roles, and optionally the pilot data.
+
+    The only command that creates a chain. Safe to run again: a run cut short (even by kill -9) is
+    completed, step by step, from what the chain shows was done.
+    """
+    app.create = True
     ledger = app.ledger
     started = time.perf_counter()
     if ledger.deployment is None:
         acc = demo_accounts()
         deployment = ledger.deploy(acc["admin"], acc["treasury"].address)
-        setup_roles(ledger)
         click.echo(f"deployed to chain {deployment.chain_id}: registry {deployment.addresses['ContractRegistry']}")
-        click.echo(f"pilot agency {PILOT_AGENCY} enabled; demo roles appointed (see `govledger accounts`)")
     else:
         click.echo(f"already initialised: registry {ledger.deployment.addresses['ContractRegistry']}")
+    steps = setup_roles(ledger)
+    if steps:
+        click.echo(f"pilot agency {PILOT_AGENCY} enabled; demo roles appointed (see `govledger accounts`)")
     if pilot:
         total = len(pilot_data()["contracts"])
         with click.progressbar(length=total, label="loading pilot contracts") as bar:
             loaded = load_pilot(ledger, progress=lambda _line: bar.update(1))
-        click.echo(f"pilot: {loaded} contracts registered, {total - loaded} already there")
+        click.echo(f"pilot: {loaded} contracts loaded or completed, {total - loaded} already there")
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
 
 
