@@ -14,7 +14,8 @@ from govledger.identity.custody import CustodialSigner
 from govledger.identity.directory import Person, PersonDirectory
 from govledger.identity.errors import IdentityConfigError
 from govledger.identity.onchain import holds, send_gas
-from govledger.identity.sync import LastSeenSource, RosterSource, sync_roles
+from govledger.identity.sync import LastSeenSource, ProviderSource, RosterSource, Unanswered, sync_roles
+from govledger.identity.tokens import TokenValidator
 from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY
 from govledger.signers import Signer
@@ -145,3 +146,22 @@ def test_roster_refusesAMalformedFile(tmp_path: Path) -> None:
 def test_personDirectoryEntryRoundTrips() -> None:
     person = Person("i#s", "i", "s", "0xabc", "f.json", roles=("inspector",), granted=("inspector",))
     assert Person.from_json(json.loads(json.dumps(person.__dict__))) == person
+
+
+def test_providerSource_leavesPeopleItCannotAsk(custody: CustodialSigner) -> None:
+    source = ProviderSource(CONFIG, TokenValidator(CONFIG.provider), custody)
+    bearer_only = custody.enroll(ISSUER, "ani")
+    elsewhere = custody.enroll("https://other-provider.example", "ani")
+    with pytest.raises(Unanswered, match="no refresh token kept"):
+        source.entitlements(bearer_only)
+    with pytest.raises(Unanswered, match="another provider"):
+        source.entitlements(elsewhere)
+
+
+def test_providerSource_leavesAPersonAsIsWhenTheProviderIsDown(custody: CustodialSigner) -> None:
+    down = IdentityConfig.from_dict({"mode": "development", "provider": {
+        "issuer": "http://127.0.0.1:9", "audience": "govledger", "timeout_seconds": 1}})
+    person = custody.enroll("http://127.0.0.1:9", "ani")
+    person = custody.directory.edit(person.person, refresh_token=custody.seal(person.person, "rt"))
+    with pytest.raises(Unanswered, match="does not answer"):
+        ProviderSource(down, TokenValidator(down.provider), custody).entitlements(person)
