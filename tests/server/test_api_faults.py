@@ -157,3 +157,14 @@ def test_unknown_routes_and_methods_use_the_error_shape(client: TestClient) -> N
     assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
 
 
+
+
+def test_a_server_that_does_not_index_waits_for_the_indexer_after_a_write(app: App) -> None:
+    settings = ServerSettings(index=False, read_your_writes_s=0.3)
+    with TestClient(create_app(app, settings, follow_chain=False)) as reader:
+        r = reader.post("/api/v1/contracts", json=contract_body("ocds-demo01-2026-NOIDX-1"), headers=auth("official"))
+        assert r.status_code == 200 and r.json()["synced"] is False  # nobody indexed within the wait
+        assert reader.get("/api/v1/contracts/ocds-demo01-2026-NOIDX-1").status_code == 404
+        app.sync()  # the indexer (another process behind the load balancer) catches up
+        assert reader.get("/api/v1/contracts/ocds-demo01-2026-NOIDX-1").json()["status"] == "pending"
+        assert reader.get("/readyz").json()["lag"] == 0

@@ -35,7 +35,8 @@ def create_app(app: Any, settings: ServerSettings | None = None, authenticator: 
     @asynccontextmanager
     async def lifespan(_api: FastAPI) -> AsyncIterator[None]:
         try:
-            state.sync()
+            if settings.index:
+                state.sync()
         except Exception as exc:  # serve anyway: /readyz says what is wrong
             state.last_sync_error = f"{type(exc).__name__}: {exc}"
         if follow_chain:

@@ -48,8 +48,8 @@ def readyz(request: Request) -> JSONResponse:
     except Exception as exc:
         return JSONResponse({"status": "unavailable", "code": "chain_unavailable",
                              "message": f"the chain did not answer: {exc}"}, status_code=503)
-    body["indexed_block"] = state.synced_block
     body["lag"] = state.lag()
+    body["indexed_block"] = state.indexed_block()
     if state.last_sync_error:
         body["sync_error"] = state.last_sync_error
     if body["lag"] is None or body["lag"] > MAX_READY_LAG:

@@ -37,14 +37,14 @@ async def act(request: Request, state: ServerState, principal: Principal, action
     return await state.perform(request, principal, action, target, run)
 
 
-def registration_tx(ledger: Any, cid: bytes) -> str | None:
+def registration_tx(ledger: Any, cid: bytes) -> tuple[str | None, int]:
     """The transaction that registered `cid`: `Ledger.register` answers with the id only. Looked up in
     the head block (the write lock is held, so on the embedded chain it is the block just mined)."""
     head = ledger.w3.eth.block_number
     for log in ledger.w3.eth.get_logs({"address": ledger.registry.address, "fromBlock": head, "toBlock": head}):
         if len(log["topics"]) > 1 and bytes(log["topics"][1]) == cid:
-            return "0x" + bytes(log["transactionHash"]).hex()
-    return None
+            return "0x" + bytes(log["transactionHash"]).hex(), head
+    return None, head
 
 
 def _hash(hex_text: str) -> bytes:
@@ -61,8 +61,9 @@ async def register(body: RegisterIn, request: Request, state: State, principal: 
 
     def run(account: Any) -> dict[str, Any]:
         cid = bytes(state.ledger.register(account, spec))
-        return {"ocid": body.ocid, "id": "0x" + cid.hex(), "status": "pending",
-                "tx_hash": registration_tx(state.ledger, cid)}
+        tx_hash, block = registration_tx(state.ledger, cid)
+        return {"ocid": body.ocid, "id": "0x" + cid.hex(), "status": "pending", "tx_hash": tx_hash,
+                "block_number": block}
 
     require_roles(principal, OFFICIAL, "register")
     return await state.perform(request, principal, "register", body.ocid, run, shape=lambda r: r)

@@ -75,13 +75,34 @@ class ServerState:
                 self.synced_block = int(result.to_block)
         self.lag()
 
+    def indexed_block(self) -> int | None:
+        """The read model's checkpoint: the last block indexed by whichever process indexes."""
+        checkpoint = self.app.reads.checkpoint()
+        return None if checkpoint is None else checkpoint.block_number
+
     def lag(self) -> int | None:
-        """Blocks between the chain head and the read model (None before the first sync)."""
-        if self.synced_block is None:
+        """Blocks between the chain head and the read model (None before anything was indexed)."""
+        indexed = self.indexed_block()
+        if indexed is None:
             return None
-        lag = max(0, self.head() - self.synced_block)
+        lag = max(0, self.head() - indexed)
         self.metrics.lag.set(lag)
         return lag
+
+    def catch_up(self, block: int | None) -> bool:
+        """After a write mined in `block`: index it (or, if another process indexes, wait for it) so the
+        next read sees the write. False when the read model is not there yet."""
+        if self.settings.index:
+            self.sync()
+            return True
+        deadline = time.monotonic() + self.settings.read_your_writes_s
+        while True:
+            indexed = self.indexed_block()
+            if block is None or (indexed is not None and indexed >= block):
+                return indexed is not None
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
 
     def wake_syncer(self) -> None:
         self._wake.set()
@@ -108,7 +129,9 @@ class ServerState:
             if self._stop.is_set():
                 return
             try:
-                if self.synced_block is None or self.head() > self.synced_block:
+                if not self.settings.index:
+                    self.lag()  # keeps the gauge current; the indexer is elsewhere
+                elif self.synced_block is None or self.head() > self.synced_block:
                     self.sync()
             except Exception as exc:  # keep following; /readyz reports it
                 self.last_sync_error = f"{type(exc).__name__}: {exc}"
@@ -160,8 +183,7 @@ class ServerState:
             body = {"action": action, **(shape(result) if shape else as_body(result))}
             self._record(principal, account, action, target, client, "ok", body.get("tx_hash"), None)
             try:
-                self.sync()
-                body["synced"] = True
+                body["synced"] = self.catch_up(body.get("block_number"))
             except Exception as exc:  # the transaction is mined; the syncer catches up
                 log.warning("read model not updated after %s: %s", action, exc)
                 body["synced"] = False

@@ -16,3 +16,7 @@ class ServerSettings:
     rpc_enabled: bool = True
     sync_interval_s: float = 1.0  # how often the background syncer looks for new blocks
     max_page: int = 500  # the largest `limit` a listing accepts
+    # Whether this process indexes the chain into the read model. Behind a load balancer exactly one
+    # process does (or a separate `audit replay` loop); the others read and wait for it after a write.
+    index: bool = True
+    read_your_writes_s: float = 10.0  # how long a non-indexing server waits for the indexer after a write
