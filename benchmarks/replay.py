@@ -28,6 +28,7 @@ from lifecycle import pay_first_milestone  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from web3 import Web3  # noqa: E402
 
+from govledger.audit import check  # noqa: E402
 from govledger.ledger import Ledger  # noqa: E402
 from govledger.pilot import setup_roles  # noqa: E402
 from govledger.readmodel import Indexer, open_read_model  # noqa: E402
@@ -52,8 +53,12 @@ def replay_into(ledger: Ledger, url: str | None, data_dir: Path, schema_name: st
         t = time.perf_counter()
         indexer.sync()  # nothing new: the cost of calling sync() after every write when nothing happened
         noop_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        checked = check(engine, ledger)  # invariants, and every table compared with the chain
+        check_s = time.perf_counter() - t
         return {"events": result.events, "blocks": result.blocks, "seconds": round(result.seconds, 3),
-                "events_per_second": round(result.events_per_second, 1), "noop_sync_ms": round(noop_ms, 1)}
+                "events_per_second": round(result.events_per_second, 1), "noop_sync_ms": round(noop_ms, 1),
+                "audit_check_s": round(check_s, 3), "audit_check_ok": checked.ok}
     finally:
         if schema_name is not None:
             with engine.begin() as conn:
