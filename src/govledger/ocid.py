@@ -53,6 +53,8 @@ def text_problem(value: object, max_length: int, *, encoded: bool = False) -> st
 
 def ocid_problem(value: object) -> str | None:
     """Why `value` is not an ocid the ledger accepts, or None."""
+    if isinstance(value, str) and len(value) <= MAX_OCID and _OCID.fullmatch(value):
+        return None  # the common case, decided at once: the pattern admits no blank or control character
     problem = text_problem(value, MAX_OCID)
     if problem is None and not _OCID.fullmatch(str(value)):
         problem = ("it is not of the OCDS form ocds-<6-character prefix>-<identifier> "

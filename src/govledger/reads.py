@@ -10,7 +10,6 @@ another database), so that a read command answers without importing web3 or py-e
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -23,11 +22,11 @@ from .ocid import ocid_problem
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-Query = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+Query = Callable[[str, Mapping[str, Any]], list[Any]]  # rows as tuples, in the order the SQL selects
 READ_MODEL_FILE = "readmodel.sqlite"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContractRow:
     """A contract as the `contracts` projection holds it. Amounts in sen; `ocid_problem` is set when the
     ocid on chain breaks the rules of `govledger.ocid` (registered before they applied): shown, marked."""
@@ -101,6 +100,7 @@ class ReadModelReader:
 
     def __init__(self, query: Query) -> None:
         self._query = query
+        self._has_ocid_valid: bool | None = None
 
     @classmethod
     def over_sqlite(cls, path: Path | str) -> ReadModelReader:
@@ -111,10 +111,9 @@ class ReadModelReader:
         from .chain.head import connect_read_only
 
         conn = connect_read_only(path)
-        conn.row_factory = sqlite3.Row
 
-        def query(sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-            return [dict(r) for r in conn.execute(sql, dict(params))]
+        def query(sql: str, params: Mapping[str, Any]) -> list[Any]:
+            return conn.execute(sql, dict(params)).fetchall()
 
         reader = cls(query)
         reader.close = conn.close  # type: ignore[method-assign]
@@ -125,9 +124,9 @@ class ReadModelReader:
         """Read through a SQLAlchemy engine (PostgreSQL, or SQLite opened by the indexer)."""
         from sqlalchemy import text
 
-        def query(sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        def query(sql: str, params: Mapping[str, Any]) -> list[Any]:
             with engine.connect() as conn:
-                return [dict(r._mapping) for r in conn.execute(text(sql), dict(params))]
+                return list(conn.execute(text(sql), dict(params)))
 
         return cls(query)
 
@@ -144,33 +143,43 @@ class ReadModelReader:
             if "no such table" in str(exc):
                 return None
             raise
-        return Checkpoint(int(rows[0]["block_number"]), str(rows[0]["block_hash"])) if rows else None
+        return Checkpoint(int(rows[0][0]), str(rows[0][1])) if rows else None
 
     # --- contracts --------------------------------------------------------------------------------
 
     def contracts(self) -> list[ContractRow]:
         """Every contract in registration order, with its count of paid milestones."""
-        paid = {r["contract_id"]: int(r["n"]) for r in self._query(
-            "SELECT contract_id, COUNT(*) AS n FROM milestones WHERE status = 'paid' GROUP BY contract_id", {})}
-        rows = self._query("SELECT * FROM contracts ORDER BY registered_block, ocid", {})
-        return [_contract(r, paid.get(r["contract_id"], 0)) for r in rows]
+        paid = dict(self._query("SELECT contract_id, COUNT(*) FROM milestones WHERE status = 'paid' "
+                                "GROUP BY contract_id", {}))
+        rows = self._query(f"SELECT {self._contract_columns()} FROM contracts ORDER BY registered_block, ocid", {})
+        return [_contract(r, paid.get(r[1], 0)) for r in rows]
 
     def contract(self, ocid: str) -> ContractRow:
         """The contract registered as `ocid`; `ContractNotFoundError` if there is none."""
-        rows = self._query("SELECT * FROM contracts WHERE ocid = :ocid", {"ocid": ocid})
+        rows = self._query(f"SELECT {self._contract_columns()} FROM contracts WHERE ocid = :ocid", {"ocid": ocid})
         if not rows:
             problem = ocid_problem(ocid)
             raise ContractNotFoundError(ocid, f" ({problem})" if problem else "")
-        paid = self._query("SELECT COUNT(*) AS n FROM milestones WHERE contract_id = :id AND status = 'paid'",
-                           {"id": rows[0]["contract_id"]})
-        return _contract(rows[0], int(paid[0]["n"]))
+        paid = self._query("SELECT COUNT(*) FROM milestones WHERE contract_id = :id AND status = 'paid'",
+                           {"id": rows[0][1]})
+        return _contract(rows[0], int(paid[0][0]))
+
+    def _contract_columns(self) -> str:
+        """The columns `_contract` reads; `ocid_valid` only where the read model has it (older ones lack it)."""
+        if self._has_ocid_valid is None:
+            try:
+                self._query("SELECT ocid_valid FROM contracts LIMIT 0", {})
+                self._has_ocid_valid = True
+            except Exception:  # sqlite3.OperationalError or SQLAlchemy's wrapper: no such column
+                self._has_ocid_valid = False
+        return ", ".join(_COLUMNS) + (", ocid_valid" if self._has_ocid_valid else ", NULL")
 
     def detail(self, ocid: str) -> ContractDetail:
         """One contract with its escrow and milestones (approvals by name), folded from its events."""
         row = self.contract(ocid)
         events = self._query("SELECT event, args, block_timestamp FROM events WHERE contract_id = :id "
                              "ORDER BY block_number, log_index", {"id": row.contract_id})
-        escrow, milestones = _fold([(e["event"], json.loads(e["args"]), int(e["block_timestamp"])) for e in events])
+        escrow, milestones = _fold([(name, json.loads(args), int(ts)) for name, args, ts in events])
         return ContractDetail(row, escrow, milestones)
 
 
@@ -178,17 +187,22 @@ def _day(ts: Any) -> date:
     return datetime.fromtimestamp(int(ts), tz=timezone.utc).date()
 
 
-def _contract(r: Mapping[str, Any], paid_milestones: int) -> ContractRow:
-    valid = r.get("ocid_valid")
-    problem = ocid_problem(r["ocid"]) if valid is None or valid else (ocid_problem(r["ocid"]) or "not well formed")
+_COLUMNS = ("ocid", "contract_id", "agency_code", "category", "status", "disputed", "contractor", "value",
+            "original_value", "advance_payment", "amendment_count", "milestone_count", "start_date", "end_date",
+            "funded", "paid", "withdrawn", "retained", "refunded", "registered_block")
+
+
+def _contract(r: Any, paid_milestones: int) -> ContractRow:
+    """A row selected as `_COLUMNS` + ocid_valid (None when the read model does not say)."""
+    (ocid, contract_id, agency, category, status, disputed, contractor, value, original_value, advance,
+     amendments, milestones, start, end, funded, paid, withdrawn, retained, refunded, block, valid) = r
+    problem = ocid_problem(ocid)
+    if problem is None and valid is not None and not valid:
+        problem = "not well formed"
     return ContractRow(
-        ocid=r["ocid"], contract_id=r["contract_id"], agency=r["agency_code"], category=r["category"],
-        status=r["status"], disputed=bool(r["disputed"]), contractor=r["contractor"], value=int(r["value"]),
-        original_value=int(r["original_value"]), advance_payment=int(r["advance_payment"]),
-        amendment_count=int(r["amendment_count"]), milestone_count=int(r["milestone_count"]),
-        start=_day(r["start_date"]), end=_day(r["end_date"]), funded=int(r["funded"]), paid=int(r["paid"]),
-        withdrawn=int(r["withdrawn"]), retained=int(r["retained"]), refunded=int(r["refunded"]),
-        registered_block=int(r["registered_block"]), paid_milestones=paid_milestones, ocid_problem=problem,
+        ocid, contract_id, agency, category, status, bool(disputed), contractor, int(value), int(original_value),
+        int(advance), int(amendments), int(milestones), _day(start), _day(end), int(funded), int(paid),
+        int(withdrawn), int(retained), int(refunded), int(block), paid_milestones, problem,
     )
 
 
