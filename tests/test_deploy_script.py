@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from govledger import errors
-from govledger.accounts import demo_account
+from govledger.accounts import demo_account, demo_accounts
+from govledger.deployment import ManifestMismatchError
 from govledger.ledger import Ledger
 
 sys.path.insert(0, str(Path(__file__).parent))
-from chain_support import running_anvil  # noqa: E402
+from chain_support import fund_accounts, running_anvil  # noqa: E402
 from conftest import make_spec  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,3 +70,17 @@ def test_deploy_toAnvil_thenTheSameSdkRunsTheLifecycleOverRpc(anvil_url: str, tm
         ledger.withdraw(contractor, spec.ocid)
         assert ledger.balance(contractor.address) == 1_000_000_00
         assert [c.ocid for c in ledger.contracts()] == ["ocds-anvil1-0001"]
+
+
+def test_a_fresh_node_with_the_same_chain_id_is_refused(anvil_url: str, tmp_path: Path) -> None:
+    manifest = str(tmp_path / "anvil.json")  # a plain string path, as scripts pass it
+    with Ledger.open(None, rpc_url=anvil_url, manifest=manifest) as ledger:
+        fund_accounts(ledger.w3, [demo_account("admin").address])
+        deployment = ledger.deploy(demo_account("admin"), demo_accounts()["treasury"].address)
+    with running_anvil() as fresh_url:  # the node replaced by a new one: chain id 31337 again
+        with pytest.raises(ManifestMismatchError, match=(
+                f"manifest {manifest} was deployed on the chain with genesis block {deployment.genesis_hash}, "
+                "but the node's genesis block is 0x[0-9a-f]{64}: it holds another chain with the same chain id 31337")):
+            Ledger.open(None, rpc_url=fresh_url, manifest=manifest)
+    with Ledger.open(None, rpc_url=anvil_url, manifest=manifest) as ledger:
+        assert ledger.deployment == deployment

@@ -81,3 +81,21 @@ def test_cli_read_on_a_mistyped_data_dir_creates_nothing(tmp_path: Path) -> None
     assert f"no ledger in {typo}" in result.output and "init" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not typo.exists()
+
+
+def test_cli_refuses_a_ledger_whose_chain_was_deleted_and_keeps_the_read_model(tmp_path: Path) -> None:
+    from govledger.cli import cli
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), *args])
+        return result.exit_code, result.output
+
+    assert run("init")[0] == 0
+    (tmp_path / "chain.sqlite").unlink()
+    read_model = (tmp_path / "readmodel.sqlite").read_bytes()
+    for command in (["contract", "list"], ["summary"], ["init"]):
+        code, output = run(*command)
+        assert code == 1, (command, output)
+        assert output.count("\n") == 1 and "has deployment.json, readmodel.sqlite but its chain file is missing" in output
+    assert not (tmp_path / "chain.sqlite").exists()
+    assert (tmp_path / "readmodel.sqlite").read_bytes() == read_model

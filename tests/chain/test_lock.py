@@ -101,3 +101,16 @@ def test_a_reader_needs_no_lock_and_cannot_write(data_dir: Path) -> None:
         assert reader.w3.eth.get_block("latest")["hash"] == writer.w3.eth.get_block("latest")["hash"]
         with pytest.raises(ChainReadOnlyError, match="reading only"):
             reader.w3.eth.send_raw_transaction(b"\x02")
+
+
+def test_a_cli_writer_waits_then_names_the_holder(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from govledger.cli import cli
+
+    monkeypatch.setenv("GOVLEDGER_LOCK_TIMEOUT", "0.4")
+    with held_by_child(data_dir, 60) as child:
+        result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "init"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: chain data directory {data_dir} is held by process {child.pid} (-c ")
+    assert "waited 0.4 s" in result.output and result.output.count("\n") == 1
