@@ -48,6 +48,17 @@ def test_load_refusesUnsafeOrMalformedProviderSettings(provider: dict, message: 
         config(**provider)
 
 
+def test_developmentExampleLoads() -> None:
+    example = IdentityConfig.load(EXAMPLE.with_name("identity-dev.toml"))
+    assert example.development and example.provider.secret({}) == "development" and example.sync_grants
+
+
+def test_load_refusesAClientSecretInTheFileInProduction() -> None:
+    with pytest.raises(IdentityConfigError, match="client_secret is for development only"):
+        config(client_secret="s3cret")
+    assert config(client_secret_env="SECRET").provider.secret({"SECRET": "from-env"}) == "from-env"
+
+
 def test_load_allowsALoopbackHttpProviderInDevelopmentOnly() -> None:
     data = {"mode": "development", "provider": {"issuer": "http://127.0.0.1:9400", "audience": "govledger"}}
     assert IdentityConfig.from_dict(data).development

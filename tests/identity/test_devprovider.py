@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 import pytest
 from eth_account.signers.local import LocalAccount
 
-from govledger.identity import signin
 from govledger.identity.config import IdentityConfig
-from govledger.identity.devprovider import DevelopmentProvider, start_development_provider
-from govledger.identity.errors import DevelopmentModeRefused, MissingClaim, TokenError, WrongAudience
+from govledger.identity.devprovider import DevelopmentProvider, free_port, start_development_provider, wait_for_discovery
+from govledger.identity.errors import (
+    DevelopmentModeRefused, MissingClaim, ProviderUnreachable, TokenError, WrongAudience,
+)
 from govledger.identity.onchain import holds
 from govledger.identity.service import IdentityService
 from govledger.identity.sync import ProviderSource, sync_roles
@@ -19,6 +28,7 @@ from govledger.ledger import Ledger
 from govledger.pilot import PILOT_AGENCY
 
 REDIRECT = "http://127.0.0.1:1/signed-in"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ENVIRON = {"GOVLEDGER_SERVER_KEY": "server-key-for-tests-only-" + "x" * 20, "DEV_CLIENT_SECRET": "dev"}
 
 
@@ -108,3 +118,33 @@ def test_syncFromProvider_revokesARoleRemovedAtTheProvider(ledger: Ledger, admin
     dev.revoke_tokens("dewi")  # the account is disabled: the provider no longer vouches for her
     assert [(a.action, a.grant) for a in sync().actions] == [("revoked", f"official:{PILOT_AGENCY}")]
     assert sync().actions == []
+
+
+def test_devProviderCommand_servesTheDemoPeopleUntilStopped(tmp_path: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "govledger", "--data-dir", str(tmp_path), "identity", "dev-provider",
+               "--config", str(EXAMPLES / "identity-dev.toml"), "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_discovery(issuer, 30, process)
+        data = tomllib.loads((EXAMPLES / "identity-dev.toml").read_text())
+        data["provider"]["issuer"] = issuer
+        service = IdentityService(IdentityConfig.from_dict(data), tmp_path, environ=ENVIRON)
+        request = service.begin_sign_in(REDIRECT)
+        callback = DevelopmentProvider(port=port).authorize(request.url, "ppk.demo")
+        signed_in, _ = service.finish_sign_in(request, callback)
+        assert signed_in.roles == {"official"} and signed_in.entitlements.agency == "DEMO-DPUPR-KAB-CONTOH"
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0].decode()
+    assert "DEVELOPMENT identity provider" in output
+    with pytest.raises(ProviderUnreachable):  # the provider process went with the command
+        wait_for_discovery(issuer, 1)
+
+
+def test_developmentProvider_saysWhenItCannotStart() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        with pytest.raises(ProviderUnreachable, match="exited with"):
+            DevelopmentProvider(port=taken.getsockname()[1]).start(timeout=20)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import sys
 import time
 from pathlib import Path
 
@@ -69,9 +71,8 @@ def _provider_source(config: IdentityConfig, data_dir: Path) -> ProviderSource:
     from ..identity.custody import CustodialSigner
     from ..identity.tokens import TokenValidator
 
-    secret_env = config.provider.client_secret_env
     return ProviderSource(config, TokenValidator(config.provider), CustodialSigner.from_config(config.custody, data_dir),
-                          os.environ.get(secret_env) if secret_env else None)
+                          config.provider.secret(os.environ))
 
 
 @identity.command()
@@ -110,21 +111,23 @@ def check_token(app: AppContext, config_path: Path | None, token: str) -> None:
 @config_option
 @click.option("--port", type=int, help="Port on 127.0.0.1 (default: the issuer's port in the config).")
 @click.option("--user", "users", multiple=True, metavar="JSON",
-              help='A person and their claims, e.g. \'{"sub": "ppk1", "groups": ["govledger-ppk"], "agency": "DEMO"}\'.')
+              help='A person and their claims, e.g. \'{"sub": "ppk1", "groups": ["govledger-ppk"], "agency": "DEMO"}\' '
+                   "(default: the demo people).")
 @pass_app
 def dev_provider(app: AppContext, config_path: Path | None, port: int | None, users: tuple[str, ...]) -> None:
     """DEVELOPMENT ONLY: run the development identity provider until interrupted (refused in production)."""
     from urllib.parse import urlparse
 
-    from ..identity.devprovider import BANNER, start_development_provider
+    from ..identity.devprovider import BANNER, DEMO_PEOPLE, start_development_provider
 
     config = _config(app, config_path)
     try:
         people = [json.loads(u) for u in users]
     except ValueError as exc:
         raise click.BadParameter(f"--user must be JSON: {exc}") from None
-    provider = start_development_provider(config, people, port=port or urlparse(config.provider.issuer).port)
+    provider = start_development_provider(config, people or DEMO_PEOPLE, port=port or urlparse(config.provider.issuer).port)
     click.echo(f"{BANNER}\nissuer {provider.issuer} (Ctrl-C stops it)")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the provider process on TERM too
     try:
         while True:
             time.sleep(3600)

@@ -39,6 +39,11 @@ class ProviderConfig:
     jwks_cooldown_seconds: int = 30
     timeout_seconds: float = 5.0
     client_secret_env: str | None = None
+    client_secret: str | None = None  # development only: the development provider accepts any secret
+
+    def secret(self, environ: Mapping[str, str]) -> str | None:
+        """The client secret of a confidential client: from `client_secret_env`, else the development one."""
+        return environ.get(self.client_secret_env) if self.client_secret_env else self.client_secret
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,10 @@ def _provider(reader: _Reader, mode: str) -> ProviderConfig:
         jwks_cache_seconds=reader.number("jwks_cache_seconds", 300, 0, 86400),
         jwks_cooldown_seconds=reader.number("jwks_cooldown_seconds", 30, 0, 3600),
         timeout_seconds=reader.number("timeout_seconds", 5, 1, 60),
-        client_secret_env=reader.text("client_secret_env", None))
+        client_secret_env=reader.text("client_secret_env", None), client_secret=reader.text("client_secret", None))
+    if config.client_secret is not None and mode != "development":
+        raise IdentityConfigError(f"{reader.source}: provider.client_secret is for development only; "
+                                  "in production name an environment variable in provider.client_secret_env")
     reader.refuse_unknown({f.name for f in ProviderConfig.__dataclass_fields__.values()})
     return config
 

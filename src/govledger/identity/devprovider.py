@@ -24,6 +24,17 @@ from .config import IdentityConfig
 from .errors import DevelopmentModeRefused, ProviderUnreachable
 
 BANNER = "DEVELOPMENT identity provider: anyone can sign in as anyone; never use it for real people"
+DEMO_AGENCY = "DEMO-DPUPR-KAB-CONTOH"  # the fictional pilot agency (govledger.pilot.PILOT_AGENCY)
+# The demo's people, in the groups of examples/identity-dev.toml (fictional, like the pilot data).
+DEMO_PEOPLE = (
+    {"sub": "ppk.demo", "name": "PPK Demo", "groups": ["govledger-ppk"], "agency": DEMO_AGENCY},
+    {"sub": "penyedia.demo", "name": "Penyedia Demo", "groups": ["govledger-penyedia"]},
+    {"sub": "pphp1.demo", "name": "PPHP Satu", "groups": ["govledger-pphp"]},
+    {"sub": "pphp2.demo", "name": "PPHP Dua", "groups": ["govledger-pphp"]},
+    {"sub": "apip.demo", "name": "APIP Demo", "groups": ["govledger-apip"]},
+    {"sub": "arbiter.demo", "name": "Arbiter Demo", "groups": ["govledger-arbiter"]},
+    {"sub": "guardian.demo", "name": "Guardian Demo", "groups": ["govledger-guardian"]},
+)
 
 
 class DevelopmentProvider:

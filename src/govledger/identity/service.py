@@ -52,8 +52,7 @@ class IdentityService:
         self.config = config
         self.validator = validator or TokenValidator(config.provider)
         self.signer = CustodialSigner.from_config(config.custody, data_dir, environ, on_create)
-        secret_env = config.provider.client_secret_env
-        self._client_secret = environ.get(secret_env) if secret_env else None
+        self._client_secret = config.provider.secret(environ)
         self._seen: dict[str, tuple[tuple[tuple[str, ...], str | None], float, Person]] = {}
 
     @classmethod
