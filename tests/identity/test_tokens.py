@@ -110,6 +110,12 @@ def test_validate_refusesAForeignKeyThatReusesAPublishedKid(provider: LocalProvi
         TokenValidator(provider.config()).validate(provider.token(impostor))
 
 
+def test_validate_refusesATokenWhoseAlgorithmDoesNotFitTheKeyItNames(provider: LocalProvider) -> None:
+    provider.keys.append(SigningKey("ec-1", "ES256"))
+    with pytest.raises(BadSignature, match="does not fit the key it names"):
+        TokenValidator(provider.config()).validate(SigningKey("ec-1", "RS256").sign(provider.claims()))
+
+
 def test_validate_picksUpAKeyTheProviderRotatedIn(provider: LocalProvider) -> None:
     validator = TokenValidator(provider.config())
     validator.validate(provider.token())
@@ -154,6 +160,18 @@ def test_validate_saysTheProviderIsUnreachable() -> None:
     with pytest.raises(ProviderUnreachable, match="does not answer") as refused:
         validator.validate(SigningKey("k").sign({"sub": "x"}))
     assert refused.value.http_status == 503 and isinstance(refused.value, GovLedgerError)
+
+
+def test_validate_failsFastWhileDiscoveryIsDownThenRecovers(provider: LocalProvider) -> None:
+    provider.announced_issuer = "https://evil.example"
+    patient, eager = TokenValidator(provider.config(jwks_cooldown_seconds=60)), TokenValidator(provider.config())
+    for validator in (patient, eager):
+        with pytest.raises(ProviderUnreachable, match="names issuer"):
+            validator.validate(provider.token())
+    provider.announced_issuer = None
+    with pytest.raises(ProviderUnreachable, match="names issuer"):  # within the cooldown: not asked again
+        patient.validate(provider.token())
+    assert eager.validate(provider.token()).subject == "alice"  # after the cooldown: asked again, and recovered
 
 
 def test_discover_refusesADocumentNamingAnotherIssuer(provider: LocalProvider) -> None:

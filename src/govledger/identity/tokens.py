@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,12 +108,22 @@ class TokenValidator:
         self._metadata = metadata
         self._keys: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
+        self._discovery_failure: tuple[float, ProviderUnreachable] | None = None
 
     @property
     def metadata(self) -> ProviderMetadata:
+        """The discovery document, read once; after a failure, requests within the cooldown fail at once
+        instead of each waiting out the timeout while the provider is down."""
         with self._lock:
             if self._metadata is None:
-                self._metadata = ProviderMetadata.discover(self.provider.issuer, self.provider.timeout_seconds)
+                failure = self._discovery_failure
+                if failure is not None and time.monotonic() - failure[0] < self.provider.jwks_cooldown_seconds:
+                    raise ProviderUnreachable(str(failure[1]))
+                try:
+                    self._metadata = ProviderMetadata.discover(self.provider.issuer, self.provider.timeout_seconds)
+                except ProviderUnreachable as exc:
+                    self._discovery_failure = (time.monotonic(), exc)
+                    raise
             return self._metadata
 
     def validate(self, token: str, *, nonce: str | None = None) -> VerifiedToken:
@@ -183,8 +194,8 @@ def _refusal(exc: jwt.InvalidTokenError, claims: Mapping[str, Any], provider: Pr
         return MissingClaim(f"token has no {exc.claim!r} claim")
     if isinstance(exc, jwt.InvalidSignatureError):
         return BadSignature("token signature does not verify against the provider's key: altered or forged")
-    if isinstance(exc, jwt.InvalidAlgorithmError):
-        return UnsignedToken(f"token algorithm is refused: {exc}")
+    if isinstance(exc, jwt.InvalidAlgorithmError):  # the allowlist passed: the named key is of another kind
+        return BadSignature(f"token does not fit the key it names: {exc}")
     if isinstance(exc, (jwt.InvalidKeyError, jwt.PyJWKError)):
         return BadSignature(f"token does not fit the provider's key: {exc}")
     return MalformedToken(f"token is malformed: {exc}")
