@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from govledger.chain import ChainLockedError, ChainReadOnlyError, open_embedded_chain, read_head
+from govledger.chain import ChainLockedError, ChainReadOnlyError, open_embedded_chain
 from govledger.errors import GovLedgerValueError
 
 HOLDER = """

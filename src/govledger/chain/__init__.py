@@ -23,7 +23,10 @@ _WHERE = {
     "read_head": "head", "read_genesis_hash": "head",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "ChainError", "ChainLockedError", "ChainMissingError", "ChainReadOnlyError", "EmbeddedChain", "NoLedgerError",
+    "open_embedded_chain", "read_genesis_hash", "read_head",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -23,7 +23,7 @@ def prepare_directory(data_dir: Path, create: bool) -> Path:
         raise ChainError(f"data directory {data_dir} is a file, not a directory")
     if not create:
         raise NoLedgerError(data_dir, "the directory does not exist")
-    data_dir.mkdir(parents=True)
+    data_dir.mkdir(parents=True, exist_ok=True)  # two inits racing: the lock then decides
     return data_dir
 
 
