@@ -91,3 +91,17 @@ def test_checkToken_showsThePersonAndRolesOrWhyNot(data_dir: Path, tmp_path: Pat
     assert json.loads(shown.output)["roles"] == ["inspector"]
     refused = run(data_dir, "identity", "check-token", "--config", str(tmp_path / "dev.toml"), provider.token(aud="x"))
     assert refused.exit_code == 1 and "Error: token is for audience 'x', not 'govledger'" in refused.output
+
+
+def test_sync_exitsNonZeroWhenAPersonFailed(data_dir: Path, tmp_path: Path) -> None:
+    custody = CustodialSigner(data_dir / "identity/keys", PersonDirectory(data_dir / "identity/people.json"),
+                              SERVER_KEY.encode())
+    custody.enroll(ISSUER, "fajar")
+    (data_dir / "bad-agency.toml").write_text((data_dir / "identity.toml").read_text().replace(
+        'pphp = "inspector"', 'pphp = "inspector"\nppk = "official"'))
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps({"people": [{"issuer": ISSUER, "subject": "fajar",
+                                              "claims": {"groups": ["ppk"], "agency": "x" * 40}}]}))
+    result = run(data_dir, "identity", "sync", "--config", str(data_dir / "bad-agency.toml"), "--roster", str(roster),
+                 "--as", "admin")
+    assert result.exit_code == 1 and "failed official:" in result.output and ", 1 failed" in result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from govledger.identity.config import IdentityConfig
-from govledger.identity.errors import CustodyError, TokenExpired
+from govledger.identity.errors import CustodyError, InvalidClaim, TokenExpired
 from govledger.identity.service import IdentityService
 
 from .local_provider import LocalProvider
@@ -43,3 +43,10 @@ def test_service_needsTheServerKey(provider: LocalProvider, tmp_path: Path) -> N
     config = IdentityConfig.from_dict({"mode": "development", "provider": {"issuer": provider.issuer, "audience": "a"}})
     with pytest.raises(CustodyError, match="no server key"):
         IdentityService(config, tmp_path, environ={})
+
+
+def test_authenticate_refusesAnOfficialWhoseAgencyIsNoAgencyCode(provider: LocalProvider, tmp_path: Path) -> None:
+    config = IdentityConfig.from_dict({"mode": "development", "provider": {"issuer": provider.issuer, "audience": "govledger"},
+                                       "roles": {"ppk": "official"}})
+    with pytest.raises(InvalidClaim, match="'agency' claim of 'alice'"):
+        IdentityService(config, tmp_path, environ=ENVIRON).authenticate(provider.token(groups=["ppk"], agency="x" * 40))

@@ -165,3 +165,13 @@ def test_providerSource_leavesAPersonAsIsWhenTheProviderIsDown(custody: Custodia
     person = custody.directory.edit(person.person, refresh_token=custody.seal(person.person, "rt"))
     with pytest.raises(Unanswered, match="does not answer"):
         ProviderSource(down, TokenValidator(down.provider), custody).entitlements(person)
+
+
+def test_sync_reportsABadAgencyClaimAndStillRevokesTheRest(ledger: Ledger, admin: LocalAccount,
+                                                            custody: CustodialSigner) -> None:
+    alice = custody.enroll(ISSUER, "alice")
+    sync(ledger, admin, custody, roster(("alice", {"groups": ["pphp"]})), grant_added=True)
+    report = sync(ledger, admin, custody, roster(("alice", {"groups": ["ppk"], "agency": "x" * 40})), grant_added=True)
+    assert sorted((a.action, a.grant) for a in report.actions) == [("failed", "official:" + "x" * 40), ("revoked", "inspector")]
+    assert report.failed == 1 and not holds(ledger, "inspector", alice.address)
+    assert sync(ledger, admin, custody, roster(), grant_added=True).failed == 0  # the bad agency seen last is skipped

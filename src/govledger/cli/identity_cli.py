@@ -62,9 +62,12 @@ def sync(app: AppContext, config_path: Path | None, roster: Path | None, from_pr
     admin = signer(as_, keystore)
     report = sync_roles(app.ledger, admin, directory, source, grant_added=config.sync_grants, dry_run=dry_run,
                         on_action=None if as_json else lambda a: click.echo(a.line()))
-    emit(as_json, {"people": report.people, "changed": report.changed, "actions": report.actions},
+    emit(as_json, {"people": report.people, "changed": report.changed, "failed": report.failed,
+                   "actions": report.actions},
          lambda: f"{report.people} people checked against the {source.name}, {report.changed} roles changed on chain"
-                 + (" (dry run: nothing changed)" if dry_run else ""))
+                 + (f", {report.failed} failed" if report.failed else "") + (" (dry run: nothing changed)" if dry_run else ""))
+    if report.failed:
+        raise SystemExit(1)
 
 
 def _provider_source(config: IdentityConfig, data_dir: Path) -> ProviderSource:

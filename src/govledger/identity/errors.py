@@ -65,6 +65,10 @@ class MissingClaim(TokenError):
     """A claim the ledger needs (sub, exp, iss, aud, nonce, or the agency of an official) is absent."""
 
 
+class InvalidClaim(TokenError):
+    """A claim the ledger needs is there but unusable (an agency claim that is no agency code)."""
+
+
 class ProviderUnreachable(IdentityError):
     """The identity provider's discovery document or key set cannot be fetched."""
 

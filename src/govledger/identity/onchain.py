@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..errors import GovLedgerValueError
 from ..roles import ARBITER_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, TREASURY_ROLE, agency_id, official_role
 from .config import Entitlements
 
@@ -32,6 +33,15 @@ def grants_for(entitlements: Entitlements) -> set[str]:
     return grants
 
 
+def valid(grant: str) -> bool:
+    """Whether `grant` can exist on chain (an official's agency must be an agency code)."""
+    try:
+        _role(grant)
+    except GovLedgerValueError:
+        return False
+    return True
+
+
 def holds(ledger: Ledger, grant: str, address: str) -> bool:
     contract, role = _target(ledger, grant)
     return bool(contract.functions.hasRole(role, address).call())
@@ -52,13 +62,14 @@ def revoke(ledger: Ledger, admin: LocalAccount, grant: str, address: str) -> Rec
 
 
 def _target(ledger: Ledger, grant: str) -> tuple[Any, bytes]:
-    """The contract that keeps `grant`, and its role id (the treasury role is the settlement token's)."""
+    """The contract that keeps `grant` (the treasury role is the settlement token's), and its role id."""
+    return (ledger.token if grant == "treasury" else ledger.registry), _role(grant)
+
+
+def _role(grant: str) -> bytes:
     if grant.startswith(OFFICIAL):
-        return ledger.registry, official_role(agency_id(grant[len(OFFICIAL):]))
-    roles = {"inspector": INSPECTOR_ROLE, "arbiter": ARBITER_ROLE, "pauser": PAUSER_ROLE}
-    if grant == "treasury":
-        return ledger.token, TREASURY_ROLE
-    return ledger.registry, roles[grant]
+        return official_role(agency_id(grant[len(OFFICIAL):]))
+    return {"inspector": INSPECTOR_ROLE, "arbiter": ARBITER_ROLE, "pauser": PAUSER_ROLE, "treasury": TREASURY_ROLE}[grant]
 
 
 def send_gas(ledger: Ledger, funder: LocalAccount, address: str, wei: int) -> str:

@@ -19,7 +19,9 @@ from . import signin
 from .config import Entitlements, IdentityConfig, claim_value
 from .custody import CustodialSigner
 from .directory import Person
-from .errors import MissingClaim
+from ..errors import GovLedgerValueError
+from ..ocid import check_agency_code
+from .errors import InvalidClaim, MissingClaim
 from .tokens import TokenValidator, VerifiedToken
 
 # How often a person's "last seen" (and roles as last seen) is written while their roles do not change.
@@ -84,9 +86,14 @@ class IdentityService:
 
     def _sign_in(self, token: VerifiedToken) -> SignedIn:
         entitlements = self.config.entitlements(token.claims)
-        if "official" in entitlements.roles and entitlements.agency is None:
-            raise MissingClaim(f"{token.subject!r} is in an official's group but the token has no "
-                               f"{self.config.claims.agency!r} claim naming their agency")
+        if "official" in entitlements.roles:
+            if entitlements.agency is None:
+                raise MissingClaim(f"{token.subject!r} is in an official's group but the token has no "
+                                   f"{self.config.claims.agency!r} claim naming their agency")
+            try:
+                check_agency_code(entitlements.agency)
+            except GovLedgerValueError as exc:
+                raise InvalidClaim(f"{self.config.claims.agency!r} claim of {token.subject!r}: {exc}") from None
         seen = (tuple(sorted(entitlements.roles)), entitlements.agency)
         cached = self._seen.get(token.person)
         if cached is not None and cached[0] == seen and time.monotonic() - cached[1] < RECORD_SEEN_EVERY_SECONDS:

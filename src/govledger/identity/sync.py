@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import onchain, signin
 from .config import Entitlements, IdentityConfig
+from ..errors import GovLedgerValueError
 from .directory import Person, PersonDirectory
 from .errors import IdentityConfigError, ProviderUnreachable, TokenError
 
@@ -127,7 +128,7 @@ class Action:
 
     person: str
     address: str
-    action: str  # revoked, granted, would-grant, would-revoke, unanswered, admin-differs
+    action: str  # revoked, granted, would-grant, would-revoke, unanswered, admin-differs, failed
     grant: str = ""
     detail: str = ""
     transaction: str = ""
@@ -148,6 +149,10 @@ class SyncReport:
     def changed(self) -> int:
         return sum(a.action in ("revoked", "granted") for a in self.actions)
 
+    @property
+    def failed(self) -> int:
+        return sum(a.action == "failed" for a in self.actions)
+
 
 def sync_roles(ledger: Ledger, admin: LocalAccount, directory: PersonDirectory, source: EntitlementSource, *,
                grant_added: bool = False, dry_run: bool = False,
@@ -167,26 +172,37 @@ def sync_roles(ledger: Ledger, admin: LocalAccount, directory: PersonDirectory, 
         except Unanswered as exc:
             record(Action(person.person, person.address, "unanswered", detail=f"{source.name}: {exc}; left as is"))
             continue
-        desired = onchain.grants_for(wanted)
-        candidates = set(onchain.FIXED_GRANTS) | desired | {g for g in person.granted if g.startswith(onchain.OFFICIAL)}
-        if person.agency:
-            candidates.add(onchain.OFFICIAL + person.agency)
-        held = {g for g in candidates if onchain.holds(ledger, g, person.address)}
-        for grant in sorted(held - desired):
-            _apply(ledger, admin, person, grant, "revoke", dry_run, record)
-        for grant in sorted(desired - held):
-            if grant_added:
-                _apply(ledger, admin, person, grant, "grant", dry_run, record)
-            else:
-                record(Action(person.person, person.address, "would-grant", grant, "sync.grant is off"))
-        if ("admin" in wanted.roles) != onchain.holds_admin(ledger, person.address):
-            record(Action(person.person, person.address, "admin-differs", "admin",
-                          "the platform admin changes only by the two-step admin transfer"))
-        if not dry_run:
-            now_held = (held & desired) | (desired - held if grant_added else set())
-            directory.edit(person.person, roles=tuple(sorted(wanted.roles)), agency=wanted.agency,
-                           granted=tuple(sorted(now_held)))
+        try:
+            _sync_person(ledger, admin, directory, person, wanted, grant_added, dry_run, record)
+        except GovLedgerValueError as exc:  # one person's bad claim (an agency that is no agency code) stops only them
+            record(Action(person.person, person.address, "failed", detail=str(exc)))
     return report
+
+
+def _sync_person(ledger: Ledger, admin: LocalAccount, directory: PersonDirectory, person: Person, wanted: Entitlements,
+                 grant_added: bool, dry_run: bool, record: Callable[[Action], None]) -> None:
+    desired = onchain.grants_for(wanted)
+    for grant in sorted(desired - {g for g in desired if onchain.valid(g)}):
+        record(Action(person.person, person.address, "failed", grant, "the agency claim is no agency code"))
+        desired.discard(grant)
+    candidates = set(onchain.FIXED_GRANTS) | desired | {g for g in person.granted if g.startswith(onchain.OFFICIAL)}
+    if person.agency:
+        candidates.add(onchain.OFFICIAL + person.agency)
+    held = {g for g in candidates if onchain.valid(g) and onchain.holds(ledger, g, person.address)}
+    for grant in sorted(held - desired):
+        _apply(ledger, admin, person, grant, "revoke", dry_run, record)
+    for grant in sorted(desired - held):
+        if grant_added:
+            _apply(ledger, admin, person, grant, "grant", dry_run, record)
+        else:
+            record(Action(person.person, person.address, "would-grant", grant, "sync.grant is off"))
+    if ("admin" in wanted.roles) != onchain.holds_admin(ledger, person.address):
+        record(Action(person.person, person.address, "admin-differs", "admin",
+                      "the platform admin changes only by the two-step admin transfer"))
+    if not dry_run:
+        now_held = (held & desired) | (desired - held if grant_added else set())
+        directory.edit(person.person, roles=tuple(sorted(wanted.roles)), agency=wanted.agency,
+                       granted=tuple(sorted(now_held)))
 
 
 def _apply(ledger: Ledger, admin: LocalAccount, person: Person, grant: str, verb: str, dry_run: bool,
