@@ -1,0 +1,117 @@
+"""Valid releases and records of one run, grouped by ocid on disk (a 200 MB input is never held whole).
+
+Each item is checked against the shipped schema as it streams in; a bad one is refused with its path and
+spoils its ocid (a record is imported whole or not at all). Identical repeats of a release are kept once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import schema
+from .mapping import buyer_id, canonical
+from .merge import record_release
+from .sources import Found, Item, Refused
+
+
+@dataclass
+class Group:
+    """Everything one run read about one ocid."""
+
+    ocid: str
+    releases: dict[str, dict[str, Any]] = field(default_factory=dict)  # release id -> release
+    record: dict[str, Any] | None = None  # a record's compiled release, when the input had a record
+    where: str = ""  # source: path of the last item, to name the record in a refusal
+    problem: str | None = None  # set when any of its items was bad
+
+
+class Staging:
+    """A temporary SQLite file holding the run's items by ocid."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.NamedTemporaryFile(prefix="govledger-ocds-", suffix=".sqlite")
+        self.db = sqlite3.connect(self._file.name)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.executescript("CREATE TABLE items (ocid TEXT, kind TEXT, rid TEXT, digest TEXT, source TEXT, "
+                              "path TEXT, buyer TEXT, data TEXT); CREATE INDEX items_ocid ON items (ocid);"
+                              "CREATE TABLE bad (ocid TEXT PRIMARY KEY, reason TEXT)")
+        self.refused: list[Refused] = []
+        self.items = 0
+
+    def close(self) -> None:
+        self.db.close()
+        self._file.close()
+
+    def add_all(self, items: Iterable[Item]) -> None:
+        for item in items:
+            if isinstance(item, Refused):
+                self.refused.append(item)
+                if item.ocid:
+                    self._spoil(item.ocid, str(item))
+            else:
+                self.add(item)
+        self.db.commit()
+
+    def _spoil(self, ocid: str, reason: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO bad VALUES (?, ?)", (ocid, reason))
+
+    def add(self, item: Found) -> None:
+        self.items += 1
+        ocid = item.data.get("ocid")
+        if not isinstance(ocid, str) or not ocid:
+            self.refused.append(Refused(item.source, f"{item.path}.ocid", "no ocid"))
+            return
+        try:
+            release = record_release(item.data) if item.kind == "record" else item.data
+        except Exception as exc:  # Unmappable: a record with linked releases only, or unmergeable ones
+            self.refused.append(Refused(item.source, f"{item.path}{getattr(exc, 'path', '$')[1:]}",
+                                        getattr(exc, "reason", str(exc)), ocid))
+            self._spoil(ocid, str(self.refused[-1]))
+            return
+        base = f"{item.path}.compiledRelease" if item.kind == "record" and "compiledRelease" in item.data else item.path
+        problems = list(schema.errors(release))
+        if problems:
+            path, reason = problems[0]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.refused.append(Refused(item.source, base + path[1:], f"{reason}{more}", ocid))
+            self._spoil(ocid, str(self.refused[-1]))
+            return
+        data = canonical(release)
+        rid = str(release.get("id") or hashlib.sha256(data).hexdigest())
+        self.db.execute("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (ocid, item.kind, rid, hashlib.sha256(data).hexdigest(), item.source, base,
+                         buyer_id(release), data.decode()))
+
+    def groups(self) -> Iterator[Group]:
+        bad = dict(self.db.execute("SELECT ocid, reason FROM bad"))
+        ocids = [r[0] for r in self.db.execute("SELECT DISTINCT ocid FROM items ORDER BY ocid")]
+        for ocid in ocids:
+            group = Group(ocid, problem=bad.pop(ocid, None))
+            rows = self.db.execute("SELECT kind, rid, digest, source, path, buyer, data FROM items WHERE ocid = ? "
+                                   "ORDER BY rowid", (ocid,)).fetchall()
+            buyers: dict[str, str] = {}
+            digests: dict[str, str] = {}
+            for kind, rid, digest, source, path, buyer, data in rows:
+                group.where = f"{source}: {path}"
+                if buyer is not None:
+                    buyers.setdefault(buyer, group.where)
+                if digests.setdefault(f"{kind}:{rid}", digest) != digest and group.problem is None:
+                    group.problem = f"{group.where}: release id {rid!r} appears again with other content"
+                release = json.loads(data)
+                if kind == "record":
+                    group.record = release
+                else:
+                    group.releases[rid] = release
+            if len(buyers) > 1 and group.problem is None:
+                group.problem = "; ".join(f"buyer {b!r} at {w}" for b, w in buyers.items()) + \
+                    ": one ocid with different buyers"
+            yield group
+        for ocid, reason in bad.items():  # every item of it was bad
+            yield Group(ocid, problem=reason)

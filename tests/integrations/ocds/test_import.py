@@ -1,0 +1,72 @@
+"""OCDS import onto the ledger: registered whole, idempotent, changes become amendment proposals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govledger.app import App
+from govledger.integrations.ocds.config import MappingConfig
+from govledger.integrations.ocds.importer import OcdsImporter
+from govledger.integrations.ocds.journal import Journal
+from govledger.integrations.ocds.sources import read_any
+from govledger.types import ContractStatus
+
+from .samples import package, release, write
+
+
+def run(app: App, config: MappingConfig, journal: Journal, *targets: Path, dry_run: bool = False):
+    importer = OcdsImporter(app, config, journal, dry_run=dry_run)
+    return importer.run(item for t in targets for item in read_any(t))
+
+
+def test_aPackage_registersEachContractWithItsMilestones(app, config, journal, tmp_path) -> None:
+    path = write(tmp_path / "p.json", package(release("ocds-test01-imp-1"), release("ocds-test01-imp-2")))
+    report = run(app, config, journal, path)
+    assert report.counts == {"registered": 2}, report.lines()
+    contract = app.ledger.contract("ocds-test01-imp-1")
+    assert contract.value == 900_000_000_00 and contract.status == ContractStatus.PENDING
+    assert [m.amount for m in app.ledger.milestones("ocds-test01-imp-1")] == [300_000_000_00, 600_000_000_00]
+    assert {r.ocid for r in app.reads.contracts()} >= {"ocds-test01-imp-1", "ocds-test01-imp-2"}
+
+
+def test_aSecondRun_changesNothing(app, config, journal, tmp_path) -> None:
+    path = write(tmp_path / "p.json", package(release("ocds-test01-imp-1")))
+    run(app, config, journal, path)
+    block = app.ledger.w3.eth.block_number
+    again = run(app, config, journal, path)
+    assert again.counts == {"unchanged": 1}
+    assert app.ledger.w3.eth.block_number == block
+
+
+def test_dryRun_reportsOnly(app, config, journal, tmp_path) -> None:
+    path = write(tmp_path / "p.json", package(release("ocds-test01-imp-1")))
+    block = app.ledger.w3.eth.block_number
+    report = run(app, config, journal, path, dry_run=True)
+    assert report.counts == {"would-register": 1}
+    assert app.ledger.w3.eth.block_number == block and journal.get("ocds-test01-imp-1") is None
+
+
+def test_aChangedRelease_isHeldAsAnAmendmentProposal_whileThePendingContractKeepsItsTerms(app, config, journal,
+                                                                                          tmp_path) -> None:
+    run(app, config, journal, write(tmp_path / "a.json", package(release("ocds-test01-imp-1"))))
+    bigger = release("ocds-test01-imp-1", "r2", value=950_000_000, amounts=(300_000_000, 650_000_000), day="02-10")
+    report = run(app, config, journal, write(tmp_path / "b.json", package(bigger)))
+    assert report.counts == {"amendment-held": 1}, report.lines()
+    assert app.ledger.contract("ocds-test01-imp-1").value == 900_000_000_00
+    assert run(app, config, journal, tmp_path / "b.json").counts == {"unchanged": 1}
+
+
+def test_aChangedRelease_ofAnActiveContract_isProposedOnTheLedger(app, config, journal, tmp_path) -> None:
+    run(app, config, journal, write(tmp_path / "a.json", package(release("ocds-test01-imp-1"))))
+    app.ledger.accept(app.signer.account("contractor"), "ocds-test01-imp-1")
+    bigger = release("ocds-test01-imp-1", "r2", value=950_000_000, amounts=(300_000_000, 650_000_000), day="02-10")
+    report = run(app, config, journal, write(tmp_path / "b.json", package(bigger)))
+    assert report.counts == {"amendment-proposed": 1}, report.lines()
+    events = [r["event"] for r in _events(app)]
+    assert "AmendmentProposed" in events and "ContractAmended" not in events
+
+
+def _events(app: App):
+    from govledger.audit import load_rows
+
+    return load_rows(app.engine)
