@@ -81,6 +81,8 @@ def test_load_saysWhichFileIsMissingOrBroken(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text("mode = ")
     with pytest.raises(IdentityConfigError, match="bad.toml is not valid TOML"):
         IdentityConfig.load(tmp_path / "bad.toml")
+    with pytest.raises(IdentityConfigError, match="cannot be read"):
+        IdentityConfig.load(tmp_path)  # a directory
     (tmp_path / "empty.toml").write_text("")
     with pytest.raises(IdentityConfigError, match="needs a \\[provider\\] table"):
         IdentityConfig.load(tmp_path / "empty.toml")

@@ -108,6 +108,8 @@ class IdentityConfig:
             raise IdentityConfigError(f"no identity configuration at {path}") from None
         except tomllib.TOMLDecodeError as exc:
             raise IdentityConfigError(f"identity configuration {path} is not valid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise IdentityConfigError(f"identity configuration {path} cannot be read: {exc}") from None
         return cls.from_dict(data, source=str(path))
 
     @classmethod
