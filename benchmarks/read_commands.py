@@ -2,7 +2,10 @@
 """Wall time of each read command as its own process, and `contract list` over 10,000 indexed contracts;
 figures to benchmarks/results/read_commands.json.
 
-    python benchmarks/read_commands.py [--runs N] [--contracts N] [--data-dir DIR]
+    python benchmarks/read_commands.py [--runs N] [--contracts N] [--data-dir DIR] [--label NAME]
+
+`--label before` with PYTHONPATH pointing at an older checkout's src/ measures that version into
+results/read_commands-before.json (`--contracts 0` skips the large ledger, which older versions do not read).
 
 The small ledger is the pilot (`govledger init --pilot` in a temporary directory, or --data-dir). The large
 one is a copy whose read model is filled directly with rows (the reads see what the indexer would write;
@@ -65,22 +68,23 @@ def fill(data_dir: Path, contracts: int) -> None:
     db.close()
 
 
-def main(runs: int = 5, contracts: int = 10_000, data_dir: Path | None = None) -> dict[str, object]:
+def main(runs: int = 5, contracts: int = 10_000, data_dir: Path | None = None, label: str = "") -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         small = data_dir or Path(tmp) / "pilot"
         if data_dir is None:
             subprocess.run([*GOVLEDGER, "--data-dir", str(small), "init", "--pilot"], check=True,
                            stdout=subprocess.DEVNULL)
         result: dict[str, object] = {name: wall(small, args, runs) for name, args in COMMANDS.items()}
-        large = Path(tmp) / "large"
-        shutil.copytree(small, large, ignore=shutil.ignore_patterns("chain.lock"))
-        fill(large, contracts)
-        result[f"contract list, {contracts} contracts"] = wall(large, ["contract", "list"], runs)
-        result[f"contract list --json, {contracts} contracts"] = wall(large, ["contract", "list", "--json"], runs)
-        result[f"summary, {contracts} contracts"] = wall(large, ["summary"], runs)
+        if contracts:
+            large = Path(tmp) / "large"
+            shutil.copytree(small, large, ignore=shutil.ignore_patterns("chain.lock"))
+            fill(large, contracts)
+            result[f"contract list, {contracts} contracts"] = wall(large, ["contract", "list"], runs)
+            result[f"contract list --json, {contracts} contracts"] = wall(large, ["contract", "list", "--json"], runs)
+            result[f"summary, {contracts} contracts"] = wall(large, ["summary"], runs)
     result["runs"] = runs
     result["machine"] = f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}"
-    out = Path(__file__).parent / "results" / "read_commands.json"
+    out = Path(__file__).parent / "results" / f"read_commands{'-' + label if label else ''}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
     return result
@@ -91,4 +95,5 @@ if __name__ == "__main__":
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 5
     count = int(argv[argv.index("--contracts") + 1]) if "--contracts" in argv else 10_000
     given = Path(argv[argv.index("--data-dir") + 1]) if "--data-dir" in argv else None
-    print(json.dumps(main(runs, count, given), indent=1))
+    name = argv[argv.index("--label") + 1] if "--label" in argv else ""
+    print(json.dumps(main(runs, count, given, name), indent=1))
