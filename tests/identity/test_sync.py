@@ -54,6 +54,13 @@ def test_sync_grantsWhatTheProviderAddsAndRevokesWhatItRemoves(ledger: Ledger, a
     assert not holds(ledger, "inspector", alice.address) and holds(ledger, "pauser", alice.address)
 
 
+def test_sync_onlyLooksAtThePeopleAskedFor(ledger: Ledger, admin: LocalAccount, custody: CustodialSigner) -> None:
+    alice, bob = custody.enroll(ISSUER, "alice"), custody.enroll(ISSUER, "bob")
+    both = roster(("alice", {"groups": ["pphp"]}), ("bob", {"groups": ["pphp"]}))
+    report = sync(ledger, admin, custody, both, grant_added=True, only={bob.person})
+    assert report.people == 1 and holds(ledger, "inspector", bob.address) and not holds(ledger, "inspector", alice.address)
+
+
 def test_sync_isIdempotent(ledger: Ledger, admin: LocalAccount, custody: CustodialSigner) -> None:
     custody.enroll(ISSUER, "alice")
     source = roster(("alice", {"groups": ["pphp"]}))

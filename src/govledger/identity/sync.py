@@ -9,7 +9,7 @@ revokes anyone. Running it twice changes nothing the second time.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -155,9 +155,12 @@ class SyncReport:
 
 
 def sync_roles(ledger: Ledger, admin: LocalAccount, directory: PersonDirectory, source: EntitlementSource, *,
-               grant_added: bool = False, dry_run: bool = False,
+               grant_added: bool = False, dry_run: bool = False, only: Collection[str] | None = None,
                on_action: Callable[[Action], None] | None = None) -> SyncReport:
-    """Revoke on chain what `source` no longer entitles each known person to; grant what it adds if `grant_added`."""
+    """Revoke on chain what `source` no longer entitles each known person to; grant what it adds if `grant_added`.
+
+    `only`: person ids to look at (the server may sync one person right after their sign-in).
+    """
     report = SyncReport()
 
     def record(action: Action) -> None:
@@ -166,6 +169,8 @@ def sync_roles(ledger: Ledger, admin: LocalAccount, directory: PersonDirectory, 
             on_action(action)
 
     for person in directory.people().values():
+        if only is not None and person.person not in only:
+            continue
         report.people += 1
         try:
             wanted = source.entitlements(person)
