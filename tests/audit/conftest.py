@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from govledger.accounts import demo_accounts
 from govledger.ledger import Ledger
 from govledger.readmodel import Indexer, open_read_model
-from govledger.types import Category, MilestoneSpec, Parameters, Sen
+from govledger.types import Category, MilestoneChange, MilestoneSpec, Parameters, Sen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import YEAR, make_spec  # noqa: E402
@@ -43,6 +43,12 @@ class Scenario:
     ledger: Ledger
     head: int  # block number after the scenario
     head_time: int  # its timestamp
+
+
+def grow_last_milestone(value: int) -> list[MilestoneChange]:
+    """The change that keeps the milestones adding up to an amended `value`: the last one takes the rest."""
+    first, last = make_spec().milestones
+    return [MilestoneChange(1, Sen(value - first.amount), last.due, last.inspectors, last.required_approvals)]
 
 
 def build(ledger: Ledger) -> None:
@@ -68,14 +74,16 @@ def build(ledger: Ledger) -> None:
     ledger.set_parameters(A["admin"], Parameters())
     ledger.accept(contractor, CREEP)
     for value in (1_050_000_00, 1_130_000_00):
-        ledger.propose_amendment(official, CREEP, Sen(value), b"\x09" * 32)
-        ledger.consent_amendment(contractor, CREEP, Sen(value), b"\x09" * 32)
+        changes = grow_last_milestone(value)
+        ledger.propose_amendment(official, CREEP, Sen(value), b"\x09" * 32, changes)
+        ledger.consent_amendment(contractor, CREEP, Sen(value), b"\x09" * 32, changes)
 
     ledger.register(official, make_spec(MANY))
     ledger.accept(contractor, MANY)
     for value in (1_010_000_00, 1_020_000_00, 1_030_000_00):
-        ledger.propose_amendment(contractor, MANY, Sen(value), b"\x0a" * 32)
-        ledger.consent_amendment(official, MANY, Sen(value), b"\x0a" * 32)
+        changes = grow_last_milestone(value)
+        ledger.propose_amendment(contractor, MANY, Sen(value), b"\x0a" * 32, changes)
+        ledger.consent_amendment(official, MANY, Sen(value), b"\x0a" * 32, changes)
 
     ledger.register(official, make_spec(DISPUTE))
     ledger.accept(contractor, DISPUTE)

@@ -54,26 +54,26 @@ def test_confirmations_leaveTheNewestBlocksUnindexed(anvil_ledger: Ledger, tmp_p
 
 def test_reorgBetweenTwoBatchesOfOneSync_onAnvil_leavesNoOrphanedRows(anvil_ledger: Ledger, tmp_path: Path) -> None:
     ledger, official = anvil_ledger, A["official"]
-    ledger.register(official, make_spec("ocds-midsync-kept", approvals=1))
+    ledger.register(official, make_spec("ocds-midsyn-kept", approvals=1))
     engine = open_read_model(None, tmp_path / "live")
     indexer = Indexer.for_ledger(ledger, engine, batch_blocks=1)
     indexer.sync()
     snapshot = rpc(ledger, "evm_snapshot")
     for n in range(3):
-        ledger.register(official, make_spec(f"ocds-midsync-orphan{n}", approvals=1))
+        ledger.register(official, make_spec(f"ocds-midsyn-orphan{n}", approvals=1))
     batches = []
 
     def reorganise_after_the_first_batch(done: int, total: int) -> None:
         batches.append(done)
         if len(batches) == 2:  # one block of the old branch is stored: now the chain moves to another one
             assert rpc(ledger, "evm_revert", snapshot) is True
-            ledger.register(official, make_spec("ocds-midsync-new", approvals=1))
+            ledger.register(official, make_spec("ocds-midsyn-new", approvals=1))
             rpc(ledger, "anvil_mine", hex(4))
 
     result = indexer.sync(progress=reorganise_after_the_first_batch)
     assert result.reorged_blocks == 1
-    assert {c["ocid"] for c in list_contracts(engine) if c["ocid"].startswith("ocds-midsync")} == {
-        "ocds-midsync-kept", "ocds-midsync-new"}
+    assert {c["ocid"] for c in list_contracts(engine) if c["ocid"].startswith("ocds-midsyn")} == {
+        "ocds-midsyn-kept", "ocds-midsyn-new"}
     fresh = open_read_model(None, tmp_path / "fresh")
     Indexer.for_ledger(ledger, fresh).sync()
     assert dump(engine) == dump(fresh)

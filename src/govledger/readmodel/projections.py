@@ -9,36 +9,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from eth_utils import keccak
 from sqlalchemy import Connection, delete, select
 
+from ..ocid import ocid_problem
 from ..types import Category, ContractStatus, MilestoneStatus
 from . import schema
 from .decode import parse_args
 
 _CHUNK = 500
-OCID_MAX_LENGTH = 256
 
 
-def ocid_problem(ocid: str) -> str | None:
-    """Why `ocid` is not a well-formed id (None when it is): blank, padded, too long, or not printable."""
-    if not ocid.strip():
-        return "blank"
-    if ocid != ocid.strip():
-        return "leading or trailing spaces"
-    if len(ocid) > OCID_MAX_LENGTH:
-        return f"{len(ocid)} characters, more than {OCID_MAX_LENGTH}"
-    if not ocid.isprintable() or "\\x" in ocid:  # \\x: bytes that were not UTF-8 (see decode.EventDecoder)
-        return "control characters or bytes that are not UTF-8"
-    return None
-
-
-def shown_ocid(ocid: str) -> tuple[str, bool]:
-    """(the ocid as stored and shown, whether it is well formed): a malformed one registered before
-    validation existed is kept, with its control characters escaped so that every database and terminal
-    takes it (PostgreSQL refuses NUL in text)."""
-    if ocid_problem(ocid) is None:
+def shown_ocid(ocid: str, contract_id: str) -> tuple[str, bool]:
+    """(the ocid as stored and shown, whether it is well formed). Well formed: the rules the SDK applies
+    before registering (`govledger.ocid`), and it hashes to the contract's id (an ocid whose bytes were
+    not UTF-8 was decoded with them escaped and does not). A malformed one, registered before validation
+    existed, is kept with its control characters escaped so that every database and terminal takes it
+    (PostgreSQL refuses NUL in text)."""
+    if ocid_problem(ocid) is None and "0x" + keccak(text=ocid).hex() == contract_id:
         return ocid, True
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in ocid), False
+    return _printable(ocid), False
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 class Projector:
@@ -77,10 +71,10 @@ class Projector:
         if name == "ContractRegistered":
             reg = args["registration"]
             value = int(reg["value"])
-            ocid, valid = shown_ocid(reg["ocid"])
+            ocid, valid = shown_ocid(reg["ocid"], cid)
             self.contracts[cid] = {
                 "contract_id": cid, "ocid": ocid, "ocid_valid": valid, "agency": reg["agency"],
-                "agency_code": shown_ocid(bytes.fromhex(reg["agency"][2:]).rstrip(b"\0").decode("utf-8", "replace"))[0],
+                "agency_code": _printable(bytes.fromhex(reg["agency"][2:]).rstrip(b"\0").decode("utf-8", "replace")),
                 "category": Category.label_of(reg["category"]),
                 "status": ContractStatus.PENDING.label, "disputed": False, "contractor": reg["contractor"],
                 "value": value, "original_value": value, "advance_payment": int(reg["advancePayment"]),
