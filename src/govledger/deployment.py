@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +113,19 @@ def deploy(sender: TransactionSender, admin: LocalAccount, treasury: Address,
         abis={name: load_artifact(name)["abi"] for name in DEPLOYABLE},
         genesis_hash=genesis_hash(sender.w3),
     )
+
+
+ANCHOR = "RecordAnchor"  # optional: deployed on first need (migration), listed in the manifest from then on
+
+
+def deploy_anchor(sender: TransactionSender, admin: LocalAccount, deployment: Deployment) -> Deployment:
+    """Deploy the RecordAnchor (Merkle roots of off-chain records) over `deployment`'s registry; returns the
+    deployment with it added. Save the result: the manifest is what tells later processes where it is."""
+    if ANCHOR in deployment.addresses:
+        raise GovLedgerValueError(f"{ANCHOR} is already deployed at {deployment.addresses[ANCHOR]}")
+    artifact = load_artifact(ANCHOR)
+    factory = sender.w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+    receipt = sender.send(admin, factory.constructor(deployment.addresses["ContractRegistry"]))
+    assert receipt.contract_address is not None
+    return replace(deployment, addresses={**deployment.addresses, ANCHOR: Address(receipt.contract_address)},
+                   abis={**deployment.abis, ANCHOR: artifact["abi"]})
