@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from ..accounts import DEMO_ROLES
 from .errors import ApiError
@@ -67,7 +68,7 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def optional_principal(request: Request) -> Principal | None:
+async def optional_principal(request: Request) -> Principal | None:
     """The person behind the request's bearer token, or None without one. Failed attempts count
     against the client's sign-in rate."""
     token = bearer_token(request)
@@ -77,7 +78,8 @@ def optional_principal(request: Request) -> Principal | None:
     client = client_address(request)
     state.limits.check_sign_in(client)
     try:
-        principal = state.authenticator.principal(token)
+        # a token check may fetch the provider's keys: off the event loop
+        principal = await run_in_threadpool(state.authenticator.principal, token)
     except ApiError:
         state.limits.failed_sign_in(client)
         raise
@@ -85,7 +87,7 @@ def optional_principal(request: Request) -> Principal | None:
     return principal
 
 
-def current_principal(principal: Principal | None = Depends(optional_principal)) -> Principal:
+async def current_principal(principal: Principal | None = Depends(optional_principal)) -> Principal:
     if principal is None:
         raise ApiError(401, "not_authenticated", "sign in: send 'Authorization: Bearer <token>'")
     return principal

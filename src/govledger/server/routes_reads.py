@@ -19,7 +19,7 @@ Offset = Annotated[int, Query(ge=0, le=10**9)]
 Status = Literal["pending", "active", "completed", "terminated"]
 
 
-def server(request: Request) -> ServerState:
+async def server(request: Request) -> ServerState:  # async: no worker thread for a lookup
     return request.app.state.server
 
 
