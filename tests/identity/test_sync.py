@@ -65,8 +65,10 @@ def test_sync_isIdempotent(ledger: Ledger, admin: LocalAccount, custody: Custodi
     custody.enroll(ISSUER, "alice")
     source = roster(("alice", {"groups": ["pphp"]}))
     assert sync(ledger, admin, custody, source, grant_added=True).changed == 1
+    written = (custody.directory.path.stat().st_mtime_ns, custody.directory.path.stat().st_ino)
     again = sync(ledger, admin, custody, source, grant_added=True)
     assert (again.changed, again.actions, again.people) == (0, [], 1)
+    assert (custody.directory.path.stat().st_mtime_ns, custody.directory.path.stat().st_ino) == written  # not rewritten
 
 
 def test_sync_revokesEverythingFromAPersonTheRosterNoLongerLists(ledger: Ledger, admin: LocalAccount,
@@ -163,6 +165,10 @@ def test_providerSource_leavesPeopleItCannotAsk(custody: CustodialSigner) -> Non
         source.entitlements(bearer_only)
     with pytest.raises(Unanswered, match="another provider"):
         source.entitlements(elsewhere)
+    sealed_elsewhere = custody.directory.edit(bearer_only.person, refresh_token=CustodialSigner(
+        custody.keys_dir, custody.directory, b"another server key" * 3).seal(bearer_only.person, "rt"))
+    with pytest.raises(Unanswered, match="does not open with this server key"):
+        source.entitlements(sealed_elsewhere)
 
 
 def test_providerSource_leavesAPersonAsIsWhenTheProviderIsDown(custody: CustodialSigner) -> None:

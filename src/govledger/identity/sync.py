@@ -18,7 +18,7 @@ from . import onchain, signin
 from .config import Entitlements, IdentityConfig
 from ..errors import GovLedgerValueError
 from .directory import Person, PersonDirectory
-from .errors import IdentityConfigError, ProviderUnreachable, TokenError
+from .errors import CustodyError, IdentityConfigError, ProviderUnreachable, TokenError
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
@@ -107,7 +107,7 @@ class ProviderSource:
         try:
             tokens = signin.refresh(self._validator, self._custody.unseal(person.person, person.refresh_token),
                                     client_id, self._client_secret)
-        except ProviderUnreachable as exc:
+        except (ProviderUnreachable, CustodyError) as exc:
             raise Unanswered(str(exc)) from None
         except TokenError:
             return Entitlements(frozenset())  # the provider no longer vouches for this person
@@ -204,10 +204,10 @@ def _sync_person(ledger: Ledger, admin: LocalAccount, directory: PersonDirectory
     if ("admin" in wanted.roles) != onchain.holds_admin(ledger, person.address):
         record(Action(person.person, person.address, "admin-differs", "admin",
                       "the platform admin changes only by the two-step admin transfer"))
-    if not dry_run:
-        now_held = (held & desired) | (desired - held if grant_added else set())
-        directory.edit(person.person, roles=tuple(sorted(wanted.roles)), agency=wanted.agency,
-                       granted=tuple(sorted(now_held)))
+    now_held = (held & desired) | (desired - held if grant_added else set())
+    seen = {"roles": tuple(sorted(wanted.roles)), "agency": wanted.agency, "granted": tuple(sorted(now_held))}
+    if not dry_run and seen != {"roles": person.roles, "agency": person.agency, "granted": person.granted}:
+        directory.edit(person.person, **seen)  # only on a change: the directory is rewritten whole
 
 
 def _apply(ledger: Ledger, admin: LocalAccount, person: Person, grant: str, verb: str, dry_run: bool,
