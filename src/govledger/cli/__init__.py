@@ -94,3 +94,8 @@ def cli(ctx: click.Context, data_dir: Path, rpc_url: str | None, manifest: Path 
 
 def main() -> None:
     cli(prog_name="govledger")
+
+
+# The OCDS group (govledger.integrations.ocds), loaded on first use like the others.
+_COMMANDS["ocds"] = ("ocds_cli", "ocds", ())
+_HELP["ocds"] = "Procurement data in and out (OCDS 1.1.5): import, export, sync."
