@@ -79,11 +79,12 @@ def test_unreachableChain_raisesInsteadOfReportingOrHidingIt(scenario: Scenario,
     assert issubclass(ChainUnreachableError, GovLedgerError)
 
 
+@pytest.mark.parametrize("options", [[], ["--sync"], ["--no-tamper"]])
 def test_cli_check_unreachableChain_exits2WithOneLine(scenario: Scenario, indexed: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                      monkeypatch: pytest.MonkeyPatch, options: list[str]) -> None:
     copy_db(indexed, tmp_path / "readmodel.sqlite")
     dead = unreachable(scenario)
     monkeypatch.setattr(AppContext, "ledger", property(lambda self: dead))
-    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "audit", "check"])
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "audit", "check", *options])
     assert result.exit_code == 2, result.output
     assert result.output.startswith("Error: could not read ") and "Traceback" not in result.output

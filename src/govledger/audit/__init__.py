@@ -18,6 +18,7 @@ from .model import Flag, Violation
 from .ocds import OcdsSettings, ocds_flags, release_flags, repeated_award_flags
 from .replay import ContractState, Replay, load_rows, replay
 from .report import AuditReport, render_csv, render_html
+from .tables import compare_block_hashes, compare_projections
 from .tamper import chain_rows, compare_rows
 
 
@@ -28,7 +29,8 @@ def ledger_flags_of(engine: Engine, now: int, settings: FlagSettings = FlagSetti
 
 __all__ = [
     "AuditReport", "ChainState", "CheckResult", "ContractState", "EvidenceError", "Flag", "FlagSettings",
-    "OcdsSettings", "Replay", "Violation", "build_bundle", "chain_rows", "check", "check_replay", "compare_rows",
+    "OcdsSettings", "Replay", "Violation", "build_bundle", "chain_rows", "check", "check_replay",
+    "compare_block_hashes", "compare_projections", "compare_rows",
     "contract_flags", "ledger_chain_state", "ledger_flags", "ledger_flags_of", "load_rows", "ocds_flags",
     "release_flags", "render_csv", "render_html", "repeated_award_flags", "replay", "verify_bundle",
 ]

@@ -13,6 +13,7 @@ import click
 from ..audit import (
     AuditReport, EvidenceError, FlagSettings, build_bundle, check, ledger_flags, render_csv, render_html, verify_bundle,
 )
+from ..audit.checks import reading_chain
 from ..errors import GovLedgerValueError
 from ..readmodel import ChainUnreachableError, Indexer, open_read_model
 from ._context import AppContext, emit, json_option, pass_app
@@ -43,25 +44,29 @@ def flag_options(func: F) -> F:
 def _engine(app: AppContext, db_url: str | None, sync: bool) -> Any:
     engine = open_read_model(db_url, app.data_dir)
     if sync:
-        Indexer.for_ledger(app.ledger, engine).sync()
+        with reading_chain("new blocks to index"):
+            Indexer.for_ledger(app.ledger, engine).sync()
     return engine
+
+
+def _checked(ctx: click.Context, app: AppContext, db_url: str | None, sync: bool, tamper: bool) -> Any:
+    """`check` (after a sync if asked), with an unreachable chain reported as an error with exit status 2
+    (1 is for violations and refusals)."""
+    try:
+        engine = _engine(app, db_url, sync)
+        try:
+            return check(engine, app.ledger, tamper=tamper)
+        finally:
+            engine.dispose()
+    except ChainUnreachableError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
 
 
 def _now(app: AppContext, as_of: datetime | None) -> int:
     if as_of is not None:
         return int(as_of.replace(tzinfo=timezone.utc).timestamp())
     return int(app.ledger.w3.eth.get_block("latest")["timestamp"])
-
-
-def _checked(ctx: click.Context, engine: Any, app: AppContext, tamper: bool) -> Any:
-    """`check`, with an unreachable chain reported as an error with exit status 2 (1 is for violations)."""
-    try:
-        return check(engine, app.ledger, tamper=tamper)
-    except ChainUnreachableError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        ctx.exit(2)
-    finally:
-        engine.dispose()
 
 
 def _where(v: Any) -> str:
@@ -82,7 +87,7 @@ def check_cmd(ctx: click.Context, app: AppContext, db_url: str | None, sync: boo
 
     Exit 0 when all holds, 1 on any violation, 2 when the chain cannot be read (an outage is no finding).
     """
-    result = _checked(ctx, _engine(app, db_url, sync), app, tamper)
+    result = _checked(ctx, app, db_url, sync, tamper)
     emit(as_json, result.to_dict(), lambda: "\n".join(
         [f"{result.rows} events, {result.contracts} contracts"
          + (f", blocks {result.from_block}..{result.to_block} compared with the chain" if result.tamper_checked else "")
@@ -110,6 +115,9 @@ def flags_cmd(app: AppContext, db_url: str | None, sync: bool, as_of: datetime |
         engine.dispose()
     now = _now(app, as_of)
     flags = ledger_flags(state, now, FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
+    from ..integrations.ocds.flags import imported_flags  # tender data from the OCDS import (R018, R003, ...)
+
+    flags += imported_flags(app.data_dir)
     emit(as_json, {"as_of": now, "flags": [f.to_dict() for f in flags]}, lambda: "\n".join(
         [f"{len(flags)} red flag(s) in {len(state.contracts)} contracts as of "
          f"{datetime.fromtimestamp(now, timezone.utc):%Y-%m-%d}"]
@@ -130,7 +138,7 @@ def report_cmd(ctx: click.Context, app: AppContext, db_url: str | None, sync: bo
                withdrawal_days: int, value_creep_pct: float, fmt: str, out: Path, tamper: bool) -> None:
     """Write the contracts, payments, violations and red flags as one HTML file or a CSV (exit 2 when the
     chain cannot be read)."""
-    result = _checked(ctx, _engine(app, db_url, sync), app, tamper)
+    result = _checked(ctx, app, db_url, sync, tamper)
     now = _now(app, as_of)
     flags = ledger_flags(result.replay, now,
                          FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
