@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from .conftest import HASH, auth, contract_body
+from .conftest import HASH, address, auth, contract_body
 
 
 def test_register_accept_fund_submit_approve_withdraw_then_reads_show_it(client: TestClient) -> None:
@@ -85,3 +85,38 @@ def test_me_and_development_marking(client: TestClient) -> None:
     r = client.get("/api/v1/me", headers=auth("inspector2"))
     assert r.json()["roles"] == ["inspector"] and r.json()["development"] is True
     assert r.headers["x-govledger-identity"] == "development"
+
+
+def test_a_role_revoked_on_chain_is_refused_on_chain_although_the_token_still_grants_it(client: TestClient) -> None:
+    ocid = "ocds-demo01-2026-REVOKE-1"
+    value = 300_000_000_00
+    assert client.post("/api/v1/contracts", json=contract_body(ocid, value), headers=auth("official")).status_code == 200
+    assert client.post(f"/api/v1/contracts/{ocid}/accept", headers=auth("contractor")).status_code == 200
+    assert client.post(f"/api/v1/contracts/{ocid}/fund", json={"amount": value}, headers=auth("official")).status_code == 200
+    assert client.post(f"/api/v1/contracts/{ocid}/milestones/0/submit", json={"evidence_hash": HASH},
+                       headers=auth("contractor")).status_code == 200
+    inspector3 = address("inspector3")
+    r = client.post("/api/v1/admin/inspectors", json={"account": inspector3, "revoke": True}, headers=auth("admin"))
+    assert r.status_code == 200, r.text
+    try:
+        r = client.post(f"/api/v1/contracts/{ocid}/milestones/0/approve", json={"report_hash": HASH},
+                        headers=auth("inspector3"))  # the development token still says "inspector"
+        assert r.status_code == 403, r.text  # assigned to the milestone, but no longer certified on chain
+        assert r.json()["error"] in ("NotCertifiedInspector", "NotAssignedInspector")
+    finally:
+        client.post("/api/v1/admin/inspectors", json={"account": inspector3}, headers=auth("admin"))
+
+
+def test_admin_and_pauser_routes(client: TestClient) -> None:
+    r = client.post("/api/v1/admin/agencies/DEMO-NEW-AGENCY", json={"categories": ["goods"]}, headers=auth("admin"))
+    assert r.status_code == 200 and r.json()["action"] == "admin-allow"
+    r = client.post("/api/v1/admin/officials", json={"agency": "DEMO-NEW-AGENCY", "account": address("contractor2")},
+                    headers=auth("admin"))
+    assert r.status_code == 200
+    assert client.post("/api/v1/admin/pause", headers=auth("admin")).status_code == 403  # the token's role
+    assert client.post("/api/v1/admin/pause", headers=auth("guardian")).status_code == 200
+    try:
+        r = client.post("/api/v1/contracts", json=contract_body("ocds-demo01-2026-PAUSED"), headers=auth("official"))
+        assert r.status_code == 409 and r.json()["error"] in ("EnforcedPause", "LedgerPaused")
+    finally:
+        assert client.post("/api/v1/admin/unpause", headers=auth("guardian")).status_code == 200

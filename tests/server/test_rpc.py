@@ -5,6 +5,7 @@ from __future__ import annotations
 from eth_abi import encode
 from fastapi.testclient import TestClient
 
+from govledger.accounts import demo_account
 from govledger.app import App
 from govledger.types import contract_id
 
@@ -62,3 +63,17 @@ def test_malformed_requests(client: TestClient) -> None:
                                      "params": ["0x12", "latest"]}).json()["error"]["code"] == -32602
     assert client.post("/rpc", json=[{"jsonrpc": "2.0", "id": i, "method": "eth_chainId"} for i in range(101)]
                        ).json()["error"]["code"] == -32600
+
+
+def test_a_replayed_raw_transaction_is_refused_and_sent_once(client: TestClient, app: App) -> None:
+    sender = demo_account("auditor")
+    w3 = app.ledger.w3
+    tx = {"to": demo_account("contractor").address, "value": 1, "gas": 21000, "gasPrice": 10**9,
+          "nonce": w3.eth.get_transaction_count(sender.address), "chainId": w3.eth.chain_id}
+    raw = "0x" + bytes(sender.sign_transaction(tx).raw_transaction).hex()
+    first = rpc(client, "eth_sendRawTransaction", [raw])
+    assert len(first["result"]) == 66
+    block = w3.eth.block_number
+    again = rpc(client, "eth_sendRawTransaction", [raw])
+    assert "error" in again and again["error"]["code"] != -32603
+    assert w3.eth.block_number == block
