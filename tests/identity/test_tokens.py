@@ -31,6 +31,18 @@ def test_validate_acceptsASignedTokenAndReturnsItsClaims(provider: LocalProvider
     assert verified.person == person_id(provider.issuer, "alice") == f"{provider.issuer}#alice"
 
 
+def test_validate_remembersACheckedTokenButNotPastItsExpiry(provider: LocalProvider,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    validator = TokenValidator(provider.config(leeway_seconds=0))
+    token = provider.token(exp=int(time.time()) + 2)
+    validator.validate(token)
+    provider.keys = []  # a second check of the signature would now fail: the remembered result answers
+    assert validator.validate(token).subject == "alice"
+    monkeypatch.setattr(time, "time", lambda: 1e10)  # far past the token's expiry
+    with pytest.raises(TokenExpired):
+        validator.validate(token)
+
+
 def test_validate_acceptsES256WhenAllowed(provider: LocalProvider) -> None:
     provider.keys.append(SigningKey("ec-1", "ES256"))
     assert TokenValidator(provider.config()).validate(provider.token(provider.keys[1])).subject == "alice"

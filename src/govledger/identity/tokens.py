@@ -11,6 +11,7 @@ import json
 import threading
 import time
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,6 +27,8 @@ from .errors import (
 )
 
 REQUIRED_CLAIMS = ("exp", "iss", "aud", "sub")
+CHECKED_TOKEN_SECONDS = 60  # a checked token is trusted again without a signature check for this long
+CHECKED_TOKENS_KEPT = 10_000
 
 
 def person_id(issuer: str, subject: str) -> str:
@@ -109,6 +112,8 @@ class TokenValidator:
         self._keys: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
         self._discovery_failure: tuple[float, ProviderUnreachable] | None = None
+        # Tokens already checked, kept briefly: an API client sends the same bearer token with every request.
+        self._checked: OrderedDict[str, tuple[float, VerifiedToken]] = OrderedDict()
 
     @property
     def metadata(self) -> ProviderMetadata:
@@ -131,6 +136,10 @@ class TokenValidator:
 
         `nonce`: for ID tokens from a sign-in, the value sent in the authorization request.
         """
+        if nonce is None:
+            remembered = self._remembered(token)
+            if remembered is not None:
+                return remembered
         header = _header(token)
         algorithm = header.get("alg")
         if not isinstance(algorithm, str) or algorithm.lower() == "none":
@@ -142,7 +151,23 @@ class TokenValidator:
         claims = self._decode(token, key, algorithm)
         if nonce is not None and claims.get("nonce") != nonce:
             raise MissingClaim(f"ID token nonce {_shown(claims.get('nonce'))} is not the one of this sign-in")
-        return VerifiedToken(claims["iss"], str(claims["sub"]), int(claims["exp"]), claims)
+        verified = VerifiedToken(claims["iss"], str(claims["sub"]), int(claims["exp"]), claims)
+        with self._lock:
+            self._checked[token] = (time.monotonic(), verified)
+            while len(self._checked) > CHECKED_TOKENS_KEPT:
+                self._checked.popitem(last=False)
+        return verified
+
+    def _remembered(self, token: str) -> VerifiedToken | None:
+        """A token checked less than CHECKED_TOKEN_SECONDS ago, if it has not expired since."""
+        with self._lock:
+            entry = self._checked.get(token)
+            if entry is None or time.monotonic() - entry[0] > CHECKED_TOKEN_SECONDS:
+                return None
+            self._checked.move_to_end(token)
+        if time.time() > entry[1].expires_at + self.provider.leeway_seconds:
+            raise TokenExpired(f"token expired at {_time(entry[1].expires_at)} (leeway {self.provider.leeway_seconds} s)")
+        return entry[1]
 
     def _key(self, kid: Any) -> jwt.PyJWK:
         client = self._key_client()
