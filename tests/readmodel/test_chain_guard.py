@@ -86,6 +86,19 @@ def test_otherGenesisUnderTheSameChainId_isRefusedAndEveryRowKept(engine: Engine
     assert dump(engine) == before
 
 
+def test_chainRestartedFromTheSameGenesis_isRefusedAndEveryRowKept(engine: Engine) -> None:
+    chain = FakeChain()
+    for n in range(3):
+        chain.mine(registered(f"ocds-{n}"))
+    indexer(chain, engine).sync()
+    before = dump(engine)
+    chain.fork(1, "restarted")  # same genesis, same chain id, the deployment gone (an embedded chain file lost)
+    chain.mine(count=2)
+    with pytest.raises(ChainMismatchError, match="none of the blocks .* deploy block 1 is on this chain .* rows kept"):
+        indexer(chain, engine).sync()
+    assert dump(engine) == before
+
+
 def test_chainShorterThanTheCheckpointWithTheSameBlocks_isAFaultAndEveryRowKept(engine: Engine) -> None:
     chain = FakeChain()
     for n in range(5):

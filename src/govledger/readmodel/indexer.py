@@ -296,9 +296,12 @@ class Indexer:
         if not diverged:
             raise ChainBehindError(f"the chain's head {head} is below the read model's checkpoint {checkpoint.number} "
                                    "and has none of its blocks: rows kept (wait for the node, or restore the chain)")
-        depth = checkpoint.number - self.deployment.deploy_block + 1
-        if depth > self.max_reorg_depth and not self.allow_deep_reorg:
-            raise self._deep(checkpoint, f"no common block since the deploy block {self.deployment.deploy_block}")
+        if not self.allow_deep_reorg:  # even the deployment is gone: a chain restarted from the same genesis
+            raise ChainMismatchError(
+                f"none of the blocks the read model indexed since the deploy block {self.deployment.deploy_block} is "
+                f"on this chain (checkpoint {checkpoint.number}, head {head}): the chain was restarted or the suite "
+                "deployed again; rows kept. Point at the right node, or rebuild with `audit replay --fresh` (or roll "
+                "back with --allow-deep-reorg)")
         return self.deployment.deploy_block - 1
 
     def _deep(self, checkpoint: _Checkpoint, why: str) -> DeepReorgError:
