@@ -11,7 +11,9 @@ from click.testing import CliRunner, Result
 
 from govledger.cli import cli
 from govledger.identity.custody import CustodialSigner
+from govledger.identity.devprovider import DevelopmentProvider
 from govledger.identity.directory import PersonDirectory
+from govledger.identity.service import IdentityService
 
 from .local_provider import LocalProvider
 
@@ -105,3 +107,22 @@ def test_sync_exitsNonZeroWhenAPersonFailed(data_dir: Path, tmp_path: Path) -> N
     result = run(data_dir, "identity", "sync", "--config", str(data_dir / "bad-agency.toml"), "--roster", str(roster),
                  "--as", "admin")
     assert result.exit_code == 1 and "failed official:" in result.output and ", 1 failed" in result.output
+
+
+def test_syncFromProvider_revokesWhatTheProviderRemoved(data_dir: Path, tmp_path: Path) -> None:
+    with DevelopmentProvider([{"sub": "gita", "groups": ["pphp"]}]) as dev:
+        (tmp_path / "dev.toml").write_text(f'mode = "development"\n[provider]\nissuer = "{dev.issuer}"\n'
+                                           'audience = "govledger"\nclient_secret = "dev"\n'
+                                           '[roles]\npphp = "inspector"\n[sync]\ngrant = true\n')
+        service = IdentityService.from_file(tmp_path / "dev.toml", data_dir, environ={"GOVLEDGER_SERVER_KEY": SERVER_KEY})
+        request = service.begin_sign_in("http://127.0.0.1:1/cb")
+        gita, _ = service.finish_sign_in(request, dev.authorize(request.url, "gita"))
+        config = ("--config", str(tmp_path / "dev.toml"))
+
+        granted = run(data_dir, "identity", "sync", "--from-provider", *config, "--as", "admin")
+        assert f"granted inspector: {gita.who}" in granted.output, granted.output
+        dev.set_user("gita", {"groups": []})
+        revoked = run(data_dir, "identity", "sync", "--from-provider", *config, "--as", "admin")
+        assert f"revoked inspector: {gita.who}" in revoked.output, revoked.output
+    down = run(data_dir, "identity", "sync", "--from-provider", *config, "--as", "admin")
+    assert down.exit_code == 0 and f"unanswered: {gita.who}" in down.output and "left as is" in down.output
