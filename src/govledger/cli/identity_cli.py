@@ -46,8 +46,8 @@ def sync(app: AppContext, config_path: Path | None, roster: Path | None, from_pr
          as_: str | None, keystore: Path | None, as_json: bool) -> None:
     """Revoke on chain the roles the provider took away (and grant what it added, if sync.grant = true).
 
-    Without --roster or --from-provider, each person's roles as of their last sign-in are used, which
-    applies changes of the configuration's [roles] table. Signed by the platform admin (--as / --keystore).
+    Without --roster or --from-provider, the roles each person's token carried at their latest sign-in
+    are used. Signed by the platform admin (--as / --keystore).
     """
     if roster is not None and from_provider:
         raise click.UsageError("give --roster or --from-provider, not both")

@@ -41,7 +41,7 @@ class EntitlementSource(Protocol):
 
 
 class LastSeenSource:
-    """The roles each person's claims mapped to at their last sign-in (catches config changes only)."""
+    """The roles each person's claims mapped to at their latest sign-in (no question to the provider)."""
 
     name = "last sign-in"
 
