@@ -133,3 +133,23 @@ def test_enroll_keepsAKeyWrittenBeforeACrash(tmp_path: Path) -> None:
     first = custody.enroll(ISSUER, "alice")
     (tmp_path / "people.json").unlink()
     assert signer(tmp_path).enroll(ISSUER, "alice").address == first.address
+
+
+def test_rekey_reencryptsEveryKeyAndSecretAndResumes(tmp_path: Path) -> None:
+    custody = signer(tmp_path)
+    alice, bob = custody.enroll(ISSUER, "alice"), custody.enroll(ISSUER, "bob")
+    custody.directory.edit(alice.person, refresh_token=custody.seal(alice.person, "alice-rt"))
+    new_key = b"n" * 48
+    assert custody.rekey(new_key) == (2, 0)
+    renewed = signer(tmp_path, key=new_key)
+    assert renewed.account(alice.person).address == alice.address and renewed.account(bob.person).address == bob.address
+    assert renewed.unseal(alice.person, renewed.directory.get(alice.person).refresh_token) == "alice-rt"
+    with pytest.raises(CustodyError, match="does not open with this server key"):
+        signer(tmp_path).account(bob.person)  # the old key opens nothing any more
+    assert custody.rekey(new_key) == (0, 2)  # a second run (or the rest of a cut one) changes nothing
+
+
+def test_rekey_refusesAKeyThatOpensWithNeither(tmp_path: Path) -> None:
+    signer(tmp_path).enroll(ISSUER, "alice")
+    with pytest.raises(CustodyError, match="does not open"):
+        signer(tmp_path, key=b"w" * 48).rekey(b"n" * 48)

@@ -126,3 +126,19 @@ def test_syncFromProvider_revokesWhatTheProviderRemoved(data_dir: Path, tmp_path
         assert f"revoked inspector: {gita.who}" in revoked.output, revoked.output
     down = run(data_dir, "identity", "sync", "--from-provider", *config, "--as", "admin")
     assert down.exit_code == 0 and f"unanswered: {gita.who}" in down.output and "left as is" in down.output
+
+
+def test_rekey_movesEveryKeyToTheNewServerKey(tmp_path: Path) -> None:
+    (tmp_path / "identity.toml").write_text(f'[provider]\nissuer = "{ISSUER}"\naudience = "govledger"\n')
+    custody = CustodialSigner(tmp_path / "identity/keys", PersonDirectory(tmp_path / "identity/people.json"),
+                              SERVER_KEY.encode())
+    hana = custody.enroll(ISSUER, "hana")
+    new_key = "the-new-server-key-" + "n" * 30
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "identity", "rekey", "--new-key-env", "NEW_KEY"],
+                                env={"GOVLEDGER_SERVER_KEY": SERVER_KEY, "NEW_KEY": new_key})
+    assert result.exit_code == 0 and result.output.startswith("1 custodial keys re-encrypted, 0 already"), result.output
+    renewed = CustodialSigner(custody.keys_dir, custody.directory, new_key.encode())
+    assert renewed.account(hana.person).address == hana.address
+    short = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "identity", "rekey", "--new-key-env", "NEW_KEY"],
+                               env={"GOVLEDGER_SERVER_KEY": new_key, "NEW_KEY": "short"})
+    assert short.exit_code == 1 and "$NEW_KEY has 5 bytes" in short.output

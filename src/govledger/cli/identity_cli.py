@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -93,6 +94,25 @@ def people(app: AppContext, config_path: Path | None, as_json: bool) -> None:
         f"{r['person']}  {r['address']}  roles: {', '.join(r['roles']) or '-'}"
         + (f"  agency: {r['agency']}" if r["agency"] else "") + f"  last seen {r['last_seen']}" for r in rows)
         or "nobody has signed in yet")
+
+
+@identity.command()
+@config_option
+@click.option("--new-key-env", required=True, metavar="VAR", help="Environment variable holding the new server key.")
+@pass_app
+def rekey(app: AppContext, config_path: Path | None, new_key_env: str) -> None:
+    """Re-encrypt every custodial key under a new server key (the old one as configured). Resumable.
+
+    Stop the server first; start it again with the new key in place of the old.
+    """
+    from ..identity.custody import CustodialSigner, load_server_key
+
+    config = _config(app, config_path)
+    custody = CustodialSigner.from_config(config.custody, app.data_dir)
+    new_key = load_server_key(replace(config.custody, server_key_env=new_key_env, server_key_file=None))
+    done, already = custody.rekey(new_key)
+    click.echo(f"{done} custodial keys re-encrypted, {already} already under the new key; "
+               f"now give the server the new key (${config.custody.server_key_env} or custody.server_key_file)")
 
 
 @identity.command("check-token")

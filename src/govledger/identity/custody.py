@@ -134,6 +134,29 @@ class CustodialSigner:
     def _fernet(self, who: str) -> Fernet:
         return Fernet(base64.urlsafe_b64encode(_derive(self._server_key, "sealed secret", who)))
 
+    def rekey(self, new_server_key: bytes) -> tuple[int, int]:
+        """Re-encrypt every custodial key and kept secret under `new_server_key`; (re-encrypted, already done).
+
+        Resumable: whatever already opens with the new key is left as is, so a run cut short is finished
+        by running it again (with the old key still configured). Each file is replaced atomically.
+        """
+        new = CustodialSigner(self.keys_dir, self.directory, new_server_key)
+        done = already = 0
+        for person in self.directory.people().values():
+            try:
+                new._open(person)
+                already += 1
+            except CustodyError:
+                new._write_keystore(self.keys_dir / person.keystore, self._open(person), person.person)
+                done += 1
+            if person.refresh_token is not None:
+                try:
+                    new.unseal(person.person, person.refresh_token)
+                except CustodyError:
+                    secret = self.unseal(person.person, person.refresh_token)
+                    self.directory.edit(person.person, refresh_token=new.seal(person.person, secret))
+        return done, already
+
     # --- keystores -----------------------------------------------------------------------------------
 
     def _password(self, who: str) -> str:
@@ -142,13 +165,16 @@ class CustodialSigner:
     def _create_key(self, who: str) -> tuple[str, str]:
         self.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         account = Account.create()
-        keystore = Account.encrypt(account.key, self._password(who), **KEYSTORE_KDF)
         name = hashlib.sha256(who.encode()).hexdigest()[:32] + ".json"  # no personal data in file names
         path = self.keys_dir / name
         if path.exists():  # a key without a directory entry (crash between the two writes): keep the key
             return self._open_file(path, who).address, name
-        write_atomically(path, json.dumps(keystore).encode(), mode=0o600)
+        self._write_keystore(path, account, who)
         return account.address, name
+
+    def _write_keystore(self, path: Path, account: LocalAccount, who: str) -> None:
+        keystore = Account.encrypt(account.key, self._password(who), **KEYSTORE_KDF)
+        write_atomically(path, json.dumps(keystore).encode(), mode=0o600)
 
     def _open(self, person: Person) -> LocalAccount:
         account = self._open_file(self.keys_dir / person.keystore, person.person)
