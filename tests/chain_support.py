@@ -28,12 +28,12 @@ def anvil_binary() -> Path:
 
 
 @contextmanager
-def running_anvil() -> Iterator[str]:
-    """A real anvil node on a free local port, stopped afterwards; yields its URL."""
+def running_anvil(*options: str) -> Iterator[str]:
+    """A real anvil node on a free local port (with anvil `options`), stopped afterwards; yields its URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    node = subprocess.Popen([anvil_binary(), "--port", str(port), "--silent"], stdout=subprocess.DEVNULL)
+    node = subprocess.Popen([anvil_binary(), "--port", str(port), "--silent", *options], stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20

@@ -77,7 +77,10 @@ def test_a_fresh_node_with_the_same_chain_id_is_refused(anvil_url: str, tmp_path
     with Ledger.open(None, rpc_url=anvil_url, manifest=manifest) as ledger:
         fund_accounts(ledger.w3, [demo_account("admin").address])
         deployment = ledger.deploy(demo_account("admin"), demo_accounts()["treasury"].address)
-    with running_anvil() as fresh_url:  # the node replaced by a new one: chain id 31337 again
+        # The node replaced by a new one: chain id 31337 again. Its genesis differs by its timestamp,
+        # pinned here so that the two nodes never share a second.
+        fresh_genesis_time = ledger.w3.eth.get_block(0)["timestamp"] + 1
+    with running_anvil("--timestamp", str(fresh_genesis_time)) as fresh_url:
         with pytest.raises(ManifestMismatchError, match=(
                 f"manifest {manifest} was deployed on the chain with genesis block {deployment.genesis_hash}, "
                 "but the node's genesis block is 0x[0-9a-f]{64}: it holds another chain with the same chain id 31337")):

@@ -57,7 +57,7 @@ class EmbeddedPosChain(MiningChain):
 
 
 def open_or_create_chain(
-    db: SQLiteDB, chain_id: int, prefund: Sequence[str], *, create: bool, label: str
+    db: SQLiteDB, chain_id: int, prefund: Sequence[str], *, create: bool, data_dir: Path | None
 ) -> MiningChain:
     """Open the canonical head stored in ``db``; write a genesis block only if ``create`` and there is
     no head yet (a creation that died before its genesis commit left none)."""
@@ -69,7 +69,7 @@ def open_or_create_chain(
         head = None
     if head is None:
         if not create:
-            raise NoLedgerError(Path(label), "its chain file holds no genesis block")
+            raise NoLedgerError(data_dir or Path(":memory:"), "its chain file holds no genesis block")
         return _create_genesis(db, base_db, chain_class, chain_id, prefund)
     stored = (db.get_meta("chain_id"), db.get_meta("fork"))
     if stored != (str(chain_id), FORK):

@@ -116,7 +116,7 @@ def open_embedded_chain(
     """
     if data_dir is None:
         db = SQLiteDB(None)
-        chain = open_or_create_chain(db, chain_id, prefund, create=True, label="(in memory)")
+        chain = open_or_create_chain(db, chain_id, prefund, create=True, data_dir=None)
         return _wrap(None, db, chain, chain_id, None)
     directory = prepare_directory(Path(data_dir), create)
     if read_only is None:
@@ -127,7 +127,7 @@ def open_embedded_chain(
         check_chain_file(directory, create)
         db = SQLiteDB(directory / CHAIN_FILE, read_only=read_only)
         try:
-            chain = open_or_create_chain(db, chain_id, prefund, create=create, label=str(directory))
+            chain = open_or_create_chain(db, chain_id, prefund, create=create, data_dir=directory)
         except BaseException:
             db.close()
             raise
