@@ -15,7 +15,9 @@ the chain's head and the checkpoint are set to agree, so the command answers wit
 from __future__ import annotations
 
 import json
+import os
 import platform
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -38,14 +40,19 @@ COMMANDS = {
 
 
 def wall(data_dir: Path, args: list[str], runs: int) -> dict[str, float]:
-    """Median and best wall seconds of `govledger --data-dir DIR ARGS` over `runs` processes (one warm-up)."""
-    times = []
+    """Median and best wall seconds of `govledger --data-dir DIR ARGS` over `runs` processes (one warm-up),
+    and the median CPU seconds (user + system), which other work on a shared machine disturbs less."""
+    times, cpu = [], []
     for n in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run([*GOVLEDGER, "--data-dir", str(data_dir), *args], check=True, stdout=subprocess.DEVNULL)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if n:
             times.append(time.perf_counter() - started)
-    return {"median_s": round(statistics.median(times), 3), "best_s": round(min(times), 3)}
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {"median_s": round(statistics.median(times), 3), "best_s": round(min(times), 3),
+            "cpu_median_s": round(statistics.median(cpu), 3)}
 
 
 def fill(data_dir: Path, contracts: int) -> None:
@@ -83,6 +90,7 @@ def main(runs: int = 5, contracts: int = 10_000, data_dir: Path | None = None, l
             result[f"contract list --json, {contracts} contracts"] = wall(large, ["contract", "list", "--json"], runs)
             result[f"summary, {contracts} contracts"] = wall(large, ["summary"], runs)
     result["runs"] = runs
+    result["load_average"] = round(os.getloadavg()[0], 1)
     result["machine"] = f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}"
     out = Path(__file__).parent / "results" / f"read_commands{'-' + label if label else ''}.json"
     out.parent.mkdir(exist_ok=True)
