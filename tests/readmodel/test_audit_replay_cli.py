@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from click.testing import CliRunner
 
 from govledger.cli import cli
+from govledger.cli._context import AppContext
 from govledger.readmodel import list_contracts, open_read_model
 
 from .conftest import CONTRACTS, PG_URL
+from .fakechain import FakeChain, fake_deployment, registered
 
 
 def replay(data_dir: Path, *args: str) -> dict:
@@ -39,3 +43,21 @@ def test_auditReplay_unreachableDatabase_failsWithOneLine(scenario_dir: Path) ->
                                       PG_URL.replace("5432", "1")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: unexpected OperationalError") and "Traceback" not in result.output
+
+
+def test_auditReplay_deepReorg_isRefusedInOneLineUntilAllowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chain = FakeChain()
+    for n in range(8):
+        chain.mine(registered(f"ocds-abc123-old{n}"))
+    ledger = SimpleNamespace(w3=chain, deployment=fake_deployment())
+    monkeypatch.setattr(AppContext, "ledger", property(lambda self: ledger))
+    replay(tmp_path)
+    chain.fork(2, "new")
+    chain.mine(registered("ocds-abc123-new"), count=9)
+    refused = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "audit", "replay", "--max-reorg-depth", "3"])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.output.startswith("Error: the chain reorganised deeper than 3 blocks below the checkpoint 8")
+    assert len(list_contracts(open_read_model(None, tmp_path))) == 8  # every row kept
+    allowed = replay(tmp_path, "--max-reorg-depth", "3", "--allow-deep-reorg")
+    assert allowed["reorged_blocks"] == 7
+    assert {c["ocid"] for c in list_contracts(open_read_model(None, tmp_path))} == {"ocds-abc123-old0", "ocds-abc123-new"}
