@@ -1,4 +1,4 @@
-"""`govledger init`, `summary` and `accounts`: set up a ledger and see what is on it."""
+"""`govledger init` and `accounts`: set up a ledger and see who acts on it (`summary` is in read_cli)."""
 
 from __future__ import annotations
 
@@ -39,37 +39,6 @@ def init(app: AppContext, pilot: bool) -> None:
             loaded = load_pilot(ledger, progress=lambda _line: bar.update(1))
         click.echo(f"pilot: {loaded} contracts loaded or completed, {total - loaded} already there")
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
-
-
-@click.command()
-@json_option
-@pass_app
-def summary(app: AppContext, as_json: bool) -> None:
-    """A summary of the ledger: contracts by status, escrow and payments."""
-    ledger = app.ledger
-    rows = []
-    for c in ledger.contracts():
-        account = ledger.escrow_account(c.ocid or "")
-        paid = sum(1 for m in ledger.milestones(c.ocid or "") if m.status.name == "PAID")
-        rows.append({"contract": c, "escrow": account, "paid_milestones": paid})
-    data = {"chain_id": ledger.w3.eth.chain_id, "block": ledger.w3.eth.block_number, "contracts": rows}
-
-    def text() -> str:
-        lines = [f"govledger on chain {data['chain_id']} at block {data['block']}: {len(rows)} contracts", ""]
-        lines.append(f"{'ocid':28} {'category':10} {'status':10} {'value':>22} {'funded':>22} {'paid out':>22}  milestones")
-        for r in rows:
-            c, a = r["contract"], r["escrow"]
-            lines.append(
-                f"{c.ocid:28} {c.category.name.lower():10} {c.status.name.lower():10} {format_rupiah(c.value):>22} "
-                f"{format_rupiah(a.funded):>22} {format_rupiah(a.withdrawn + a.withdrawable):>22}  "
-                f"{r['paid_milestones']}/{c.milestone_count} paid"
-            )
-        total_value = sum(r["contract"].value for r in rows)
-        total_paid = sum(r["escrow"].withdrawn + r["escrow"].withdrawable for r in rows)
-        lines += ["", f"total value {format_rupiah(total_value)}, paid out {format_rupiah(total_paid)}"]
-        return "\n".join(lines)
-
-    emit(as_json, data, text)
 
 
 @click.command()
