@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ...app import App
 
 DEFAULT_BATCH = 50
-Progress = Callable[[int], None]  # contracts registered in this step
+Progress = Callable[[int, int], None]  # (contracts done, contracts to do) in this run
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Migration:
         self.app, self.official, self.admin = app, official, admin
         self.root, self.batch_size, self.encoding = Path(root), batch_size, encoding
 
-    def run(self, path: Path, *, dry_run: bool = False, progress: Callable[[int], Any] | None = None) -> MigrationResult:
+    def run(self, path: Path, *, dry_run: bool = False, progress: Progress | None = None) -> MigrationResult:
         path = Path(path)
         run_id = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "missing"
         read = read_source(path, self.encoding)
@@ -98,6 +98,7 @@ class Migration:
         result.anchored_now = self._anchor(plan, store, by_ocid)
         result.closed = len(plan["closed"])
         done = set(registered)
+        total, so_far = sum(len(b) for b in plan["batches"]), 0
         for number, batch in enumerate(plan["batches"]):
             todo = [by_ocid[o] for o in batch if o not in done and o in by_ocid and o not in bad]
             result.already += sum(1 for o in batch if o in done)
@@ -107,8 +108,9 @@ class Migration:
                 done.update(registered_now)
                 store.log(batch=number, registered=len(registered_now), of=len(batch))
                 result.batches += 1
+            so_far += len(batch)
             if progress is not None:
-                progress(len(batch))
+                progress(so_far, total)
         app.sync()
         result.report = compare(app.engine, [by_ocid[o] for b in plan["batches"] for o in b if o in by_ocid],
                                 [by_ocid[o] for o in plan["closed"] if o in by_ocid], plan["roots"],
