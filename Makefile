@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test test-anvil coverage setup build deploy bench ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
+.PHONY: run test test-anvil coverage setup build deploy bench bench-server fuzz-server serve ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
 
 run: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
@@ -43,6 +43,18 @@ build: setup
 bench: setup
 	$(BIN)/python benchmarks/lifecycle.py --contracts 50
 	$(BIN)/python benchmarks/replay.py --contracts 40
+
+# The API under load from a second process, 10,000 contracts indexed (benchmarks/results/server_load.json).
+bench-server: setup
+	$(BIN)/python benchmarks/server_load.py --contracts 10000 --seconds 10
+
+# The API fuzzed from its OpenAPI spec, longer than the CI pass (GOVLEDGER_FUZZ_EXAMPLES per operation).
+fuzz-server: setup
+	GOVLEDGER_FUZZ_EXAMPLES=200 $(BIN)/pytest tests/server/test_fuzz_spec.py -q -s
+
+# The JSON API, /rpc and operations over the ledger in $(DATA_DIR) (development sign-in: see docs/server.md).
+serve: setup
+	$(BIN)/govledger --data-dir $(DATA_DIR) serve
 
 deploy: setup
 	$(BIN)/python scripts/deploy.py --data-dir $(DATA_DIR)

@@ -9,6 +9,8 @@ import click
 
 from ._context import AppContext, pass_app
 
+IDENTITY_FILE = "identity.toml"  # the identity configuration's default place in the data directory
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVLEDGER_HOST", help="Address to listen on.")
@@ -18,8 +20,9 @@ from ._context import AppContext, pass_app
               help="SQLAlchemy URL of the read model (default: sqlite:///DATA_DIR/readmodel.sqlite).")
 @click.option("--identity", "identity_config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               envvar="GOVLEDGER_IDENTITY_CONFIG",
-              help="Identity configuration (OIDC provider, claims to roles, custody). Without it the server uses "
-                   "the DEVELOPMENT sign-in ('Bearer dev:<demo account>'), which --production refuses.")
+              help="Identity configuration (OIDC provider, claims to roles, custody; default DATA_DIR/identity.toml "
+                   "when it exists). Without one the server uses the DEVELOPMENT sign-in "
+                   "('Bearer dev:<demo account>'), which --production refuses.")
 @click.option("--production", is_flag=True, envvar="GOVLEDGER_PRODUCTION",
               help="Refuse the development identity provider and other demo conveniences.")
 @click.option("--max-body-bytes", default=1_000_000, show_default=True, type=click.IntRange(1024),
@@ -41,6 +44,8 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identit
     from ..server import ServerSettings
     from ..server.runner import serve as run
 
+    if identity_config is None and (app_ctx.data_dir / IDENTITY_FILE).is_file():
+        identity_config = app_ctx.data_dir / IDENTITY_FILE
     authenticator, signer = _identity(identity_config, app_ctx.data_dir)
     settings = ServerSettings(production=production or not authenticator.development,
                               max_body_bytes=max_body_bytes, writes_per_minute=writes_per_minute, index=index)
