@@ -81,8 +81,8 @@ def test_verify_oneEventRemoved_namesItAsMissing(scenario: Scenario, bundle: dic
     b["hashes"] = [h for h in b["hashes"] if h["event"] != "MilestoneRejected"]
     assert sorted(_problems(scenario, b)) == [
         f"extra: receipt {gone['tx_hash']} holds none of the bundle's events",  # the rejection was all it held
-        f"missing: MilestoneRejected (tx {gone['tx_hash']}, block {gone['block_number']}, log {gone['log_index']}) "
-        "is a log of this contract on the chain but not in the bundle"]
+        (f"missing: MilestoneRejected (tx {gone['tx_hash']}, block {gone['block_number']}, log {gone['log_index']}) "
+         "is a log of this contract on the chain but not in the bundle")]
 
 
 def test_verify_wholeTransactionRemoved_namesEachOfItsEventsAsMissing(scenario: Scenario,

@@ -186,8 +186,9 @@ def verify_evidence_cmd(ctx: click.Context, app: AppContext, bundle_path: Path, 
     try:
         counts = verify_bundle(ledger.w3, bundle, ledger.deployment)
     except EvidenceError as exc:
-        emit(as_json, {"intact": False, "mismatch": str(exc), "problems": exc.problems},
-             lambda: "\n".join(f"MISMATCH: {p}" for p in exc.problems))
+        problems = exc.problems
+        emit(as_json, {"intact": False, "mismatch": str(exc), "problems": problems},
+             lambda: "\n".join(f"MISMATCH: {p}" for p in problems))
         ctx.exit(1)
         return
     except ChainUnreachableError as exc:

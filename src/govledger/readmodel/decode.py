@@ -26,8 +26,8 @@ from eth_abi.encoding import TextStringEncoder
 from eth_abi.registry import registry
 from eth_utils import keccak, to_checksum_address
 
-__all__ = ["EventDecoder", "LogDecoder", "abi_type", "checksum", "normalize", "parse_args", "stored_row",
-           "to_hex", "to_json", "topic_of"]
+__all__ = ["UNKNOWN", "EventDecoder", "LogDecoder", "abi_type", "checksum", "contract_id_of", "normalize",
+           "parse_args", "stored_row", "to_bytes", "to_hex", "to_json", "topic_of"]
 
 UNKNOWN = "Unknown"  # the event name of a log no ABI describes (its raw topics and data are kept)
 
