@@ -103,7 +103,7 @@ def test_verifyEvidence_truncatedOrCutDownBundle_exits1NamingWhat(data_dir: Path
 
 def test_evidence_unknownOcid_failsWithOneLine(data_dir: Path, tmp_path: Path) -> None:
     result = run(data_dir, "evidence", "ocds-nope", "--out", str(tmp_path / "b.json"))
-    assert result.exit_code == 1 and "no events for ocds-nope" in result.output
+    assert result.exit_code == 1 and "no contract ocds-nope is registered" in result.output
 
 
 def test_check_sync_indexesAnEmptyReadModelFirst(scenario: Scenario, tmp_path: Path,

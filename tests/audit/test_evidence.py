@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from govledger.audit import EvidenceError, build_bundle, verify_bundle
+from govledger.errors import NotFoundError
 from govledger.errors import GovLedgerError
 
 from .conftest import PAID, Scenario
@@ -63,7 +64,7 @@ def test_verify_editedBundle_failsAtTheFirstMismatch(scenario: Scenario, bundle:
 
 
 def test_build_unknownOcid_fails(scenario: Scenario) -> None:
-    with pytest.raises(EvidenceError, match="no events for ocds-nope"):
+    with pytest.raises(NotFoundError, match="no contract ocds-nope is registered"):
         build_bundle(scenario.ledger.w3, scenario.ledger.deployment, "ocds-nope")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from web3 import Web3
 
 from ..deployment import Deployment
-from ..errors import GovLedgerError
+from ..errors import ContractNotFoundError, GovLedgerError
 from ..readmodel.decode import LogDecoder, to_hex as _hex
 from ..types import contract_id
 
@@ -101,7 +101,7 @@ def build_bundle(w3: Web3, deployment: Deployment, ocid: str) -> dict[str, Any]:
         if tx not in receipts:
             receipts[tx] = _receipt(w3.eth.get_transaction_receipt(tx))
     if not events:
-        raise EvidenceError(f"no events for {ocid} (contract id {cid}) on this chain")
+        raise ContractNotFoundError(ocid, f" (no events for its id {cid} on this chain)")  # as every read says
     return {
         "format": FORMAT, "ocid": ocid, "contract_id": cid, "chain_id": int(w3.eth.chain_id),
         "deployment": {"addresses": dict(deployment.addresses), "deploy_block": deployment.deploy_block},
