@@ -22,18 +22,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import ACCOUNTS  # noqa: E402
-from integrations.ocds.samples import MAPPING, package, release  # noqa: E402
+from conftest import ACCOUNTS
+from integrations.ocds.samples import MAPPING, package, release
 
-from govledger.app import App  # noqa: E402
-from govledger.integrations.ocds import export  # noqa: E402
-from govledger.integrations.ocds.config import MappingConfig  # noqa: E402
-from govledger.integrations.ocds.importer import OcdsImporter  # noqa: E402
-from govledger.integrations.ocds.journal import Journal  # noqa: E402
-from govledger.integrations.ocds.sources import read_any  # noqa: E402
-from govledger.integrations.ocds.staging import Staging  # noqa: E402
-from govledger.pilot import setup_roles  # noqa: E402
-from govledger.signers import DemoSigner  # noqa: E402
+from govledger.app import App
+from govledger.integrations.ocds import export
+from govledger.integrations.ocds.config import MappingConfig
+from govledger.integrations.ocds.importer import OcdsImporter
+from govledger.integrations.ocds.journal import Journal
+from govledger.integrations.ocds.sources import read_any
+from govledger.integrations.ocds.staging import Staging
+from govledger.pilot import setup_roles
+from govledger.signers import DemoSigner
 
 try:
     import tomllib

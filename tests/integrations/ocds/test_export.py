@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from conftest import make_spec
+
 from govledger.integrations.ocds import export
 from govledger.integrations.ocds.importer import OcdsImporter
 from govledger.integrations.ocds.sources import read_any
 
 from .samples import package, release, write
-from conftest import make_spec
 
 
 def test_export_ofImportedAndHandRegisteredContracts_isValid_andRoundTrips(app, config, journal, tmp_path) -> None:
     source = release("ocds-test01-exp-1")
     OcdsImporter(app, config, journal).run(read_any(write(tmp_path / "p.json", package(source))))
-    official, contractor = app.signer.account("official"), app.signer.account("contractor")
+    official = app.signer.account("official")
     app.ledger.register(official, make_spec("ocds-test01-exp-2"))
     app.sync()
     releases = export.release_package(app, journal)

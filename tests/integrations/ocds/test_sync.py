@@ -25,7 +25,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.server.hits.append(self.path)
         if self.server.failures.get(self.path, 0) > 0:
             self.server.failures[self.path] -= 1

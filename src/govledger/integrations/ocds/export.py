@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 PUBLISHER = {"name": "govledger"}
 MILESTONE_STATUS = {"paid": "met", "cancelled": "notMet"}  # every other ledger status is still scheduled
-EXTENSIONS = ["https://raw.githubusercontent.com/open-contracting-extensions/ocds_transaction_milestones_extension/"
-              "master/extension.json"]
+EXTENSIONS = [("https://raw.githubusercontent.com/open-contracting-extensions/ocds_transaction_milestones_extension/"
+               "master/extension.json")]
 
 
 def _time(ts: int) -> str:

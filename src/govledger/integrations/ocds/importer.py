@@ -19,7 +19,7 @@ from ...errors import GovLedgerError, UnknownContract
 from ...types import ContractSpec, ContractStatus, MilestoneChange, MilestoneSpec, Sen
 from .config import MappingConfig
 from .journal import Entry, Journal
-from .mapping import Mapped, Unmappable, canonical, map_release
+from .mapping import Mapped, Unmappable, map_release
 from .merge import compile_releases
 from .sources import Item
 from .staging import Group, Staging
@@ -95,7 +95,7 @@ class OcdsImporter:
             return Outcome(group.ocid, "refused", group.problem.split(": ", 2)[-1] if ": " in group.problem
                            else group.problem, _where(group.problem))
         entry = self.journal.get(group.ocid)
-        new = {rid: r for rid, r in group.releases.items()}
+        new = dict(group.releases)
         if group.record is not None:
             new[str(group.record.get("id") or "record")] = group.record
         if entry is not None and entry.status == "registered" and set(new) <= self.journal.release_ids(group.ocid):
@@ -216,4 +216,4 @@ def _changes(old: list[list[Any]], new: tuple[MilestoneSpec, ...]) -> list[Miles
     return changes
 
 
-__all__ = ["ImportReport", "OcdsImporter", "Outcome", "canonical"]
+__all__ = ["ImportReport", "OcdsImporter", "Outcome"]

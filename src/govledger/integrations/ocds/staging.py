@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
-from .mapping import buyer_id, canonical
+from .mapping import Unmappable, buyer_id, canonical
 from .merge import record_release
 from .sources import Found, Item, Refused
 
@@ -70,9 +70,8 @@ class Staging:
             return
         try:
             release = record_release(item.data) if item.kind == "record" else item.data
-        except Exception as exc:  # Unmappable: a record with linked releases only, or unmergeable ones
-            self.refused.append(Refused(item.source, f"{item.path}{getattr(exc, 'path', '$')[1:]}",
-                                        getattr(exc, "reason", str(exc)), ocid))
+        except Unmappable as exc:  # a record with linked releases only, or releases that cannot be merged
+            self.refused.append(Refused(item.source, f"{item.path}{exc.path[1:]}", exc.reason, ocid))
             self._spoil(ocid, str(self.refused[-1]))
             return
         base = f"{item.path}.compiledRelease" if item.kind == "record" and "compiledRelease" in item.data else item.path
