@@ -80,3 +80,16 @@ def test_demoAddresses_areTheDemoKeysAddresses() -> None:
     from govledger.accounts import DEMO_ADDRESSES, demo_accounts
 
     assert DEMO_ADDRESSES == {name: a.address for name, a in demo_accounts().items()}
+
+
+def test_inMemoryReadModel_isOneDatabaseForEveryThread(app: App) -> None:
+    """A server answers from request threads: each must see what the syncing thread wrote."""
+    import threading
+
+    app.ledger.register(app.signer.account("official"), make_spec("ocds-apptst-0003"))
+    app.sync()
+    seen: list[list[str]] = []
+    reader = threading.Thread(target=lambda: seen.append([c.ocid for c in app.reads.contracts()]))
+    reader.start()
+    reader.join()
+    assert seen == [["ocds-apptst-0003"]]

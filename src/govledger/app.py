@@ -82,8 +82,15 @@ class App:
         if self._engine is None:
             from .readmodel import open_read_model
 
-            if self.db_url is None and self.data_dir is None:
-                self._engine = open_read_model("sqlite://")  # in memory, like the chain
+            if self.db_url is None and self.data_dir is None:  # in memory, like the chain: one database
+                from sqlalchemy import create_engine  # shared by every thread (a server's request threads)
+                from sqlalchemy.pool import StaticPool
+
+                from .readmodel.engine import create_read_model
+
+                self._engine = create_engine("sqlite://", poolclass=StaticPool,
+                                             connect_args={"check_same_thread": False})
+                create_read_model(self._engine)
             else:
                 self._engine = open_read_model(self.db_url, self.data_dir)
         return self._engine
