@@ -136,9 +136,11 @@ class App:
     def flags(self, as_of: int | None = None, settings: FlagSettings | None = None) -> list[Flag]:
         """The ledger's red flags as of unix time `as_of` (default: the chain head's timestamp)."""
         from .audit import FlagSettings, ledger_flags, load_rows, replay
+        from .audit.integrations import integration_flags
 
         now = as_of if as_of is not None else int(self.ledger.w3.eth.get_block("latest")["timestamp"])
-        return ledger_flags(replay(load_rows(self.engine)), now, settings or FlagSettings())
+        return ledger_flags(replay(load_rows(self.engine)), now, settings or FlagSettings()) + integration_flags(
+            self.engine, now)
 
     # --- closing ----------------------------------------------------------------------------------
 

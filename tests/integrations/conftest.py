@@ -1,4 +1,5 @@
-"""An App over the session's deployed ledger (rewound after each test), with its read model in tmp_path."""
+"""Migration and finance tests: an App over the session's deployed ledger (rewound after each test), with its
+read model in tmp_path."""
 
 from __future__ import annotations
 

@@ -27,6 +27,8 @@ _COMMANDS = {
     "audit": ("audit_cli", "audit", ("audit_more_cli",)),  # + check, flags, report, evidence, verify-evidence
     "serve": ("serve_cli", "serve", ()),
     "identity": ("identity_cli", "identity", ()),
+    "migrate": ("migrate_cli", "migrate", ()),
+    "finance": ("finance_cli", "finance", ()),
 }
 _HELP = {
     "init": "Create the ledger (once), with the demo roles and optionally the pilot data.",
@@ -39,6 +41,8 @@ _HELP = {
     "audit": "Replay, check, red flags, reports and evidence.",
     "serve": "Serve the web API (and JSON-RPC) over this ledger.",
     "identity": "Sign-in: people, custodial accounts, roles on chain synced with the provider.",
+    "migrate": "Migrate existing contracts (CSV, JSON): validate, anchor, register, compare.",
+    "finance": "Payment orders for the treasury; disbursement (SP2D) import and reconciliation.",
 }
 
 

@@ -108,13 +108,17 @@ def flags_cmd(app: AppContext, db_url: str | None, sync: bool, as_of: datetime |
     """Compute the ledger red flags (definitions: docs/red-flags.md)."""
     from ..audit import load_rows, replay
 
+    from ..audit.integrations import integration_flags
+
     engine = _engine(app, db_url, sync)
+    now = _now(app, as_of)
     try:
         state = replay(load_rows(engine))
+        found = integration_flags(engine, now)  # finance reconciliation
     finally:
         engine.dispose()
-    now = _now(app, as_of)
     flags = ledger_flags(state, now, FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
+    flags += found
     from ..integrations.ocds.flags import imported_flags  # tender data from the OCDS import (R018, R003, ...)
 
     flags += imported_flags(app.data_dir)
@@ -142,6 +146,13 @@ def report_cmd(ctx: click.Context, app: AppContext, db_url: str | None, sync: bo
     now = _now(app, as_of)
     flags = ledger_flags(result.replay, now,
                          FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
+    from ..audit.integrations import integration_flags
+
+    engine = open_read_model(db_url, app.data_dir)
+    try:
+        flags += integration_flags(engine, now)  # finance reconciliation
+    finally:
+        engine.dispose()
     w3 = app.ledger.w3
     report = AuditReport(result.replay, result.violations, flags, now, int(w3.eth.chain_id), int(w3.eth.block_number))
     out.parent.mkdir(parents=True, exist_ok=True)
