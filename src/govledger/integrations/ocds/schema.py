@@ -53,6 +53,20 @@ def _validator(name: str) -> Any:
     return Draft4Validator(load(name), registry=registry, format_checker=checker)
 
 
+@cache
+def _fast_check(name: str) -> Any:
+    """jsonschema-rs's `is_valid` over the same local schemas, when installed (about 100 times faster): a
+    valid document needs nothing more; an invalid one is explained by jsonschema, which has the last word."""
+    try:
+        import jsonschema_rs
+
+        registry = jsonschema_rs.Registry([(load(n)["id"], load(n)) for n in SCHEMA_FILES])
+        return jsonschema_rs.Draft4Validator(load(name), registry=registry, formats={"date-time": has_time_zone},
+                                             validate_formats=True, offline=True).is_valid
+    except Exception:  # not installed, or a version without these options: jsonschema alone
+        return None
+
+
 def json_path(parts: Any) -> str:
     """`$.releases[0].tender.value` from jsonschema's path deque."""
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
@@ -66,6 +80,9 @@ def _message(error: Any) -> str:
 
 def errors(instance: Mapping[str, Any], name: str = "release-schema.json") -> Iterator[tuple[str, str]]:
     """(JSON path, reason) of every way `instance` breaks schema `name`, in path order."""
+    fast = _fast_check(name)
+    if fast is not None and fast(instance):
+        return
     found = sorted(_validator(name).iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
     for error in found:
         yield json_path(error.absolute_path), _message(error)
