@@ -34,7 +34,7 @@ print("HEAVY=" + ",".join(heavy), file=sys.stderr)
 sys.exit(code)
 """
 
-pytestmark = pytest.mark.skipif(NETWORK == "anvil", reason="the embedded chain's head and lock")
+embedded_only = pytest.mark.skipif(NETWORK == "anvil", reason="the embedded chain's head, lock and files")
 
 
 def _probe(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -48,6 +48,7 @@ def registered(data_dir: Path) -> Path:
     return data_dir
 
 
+@embedded_only
 @pytest.mark.parametrize("args", READS, ids=" ".join)
 def test_readCommand_asItsOwnProcess_importsNoEthereumLibrary(registered: Path, args: tuple[str, ...]) -> None:
     done = _probe(registered, *args)
@@ -65,6 +66,7 @@ def test_unknownOcid_isRefusedTheSameWayByEveryRead(registered: Path, args: tupl
     assert len(result.output.strip().splitlines()) == 1
 
 
+@embedded_only
 def test_read_whileAnotherProcessHoldsTheChain_answersAndSaysHowFarBehind(registered: Path) -> None:
     before = json.loads(ok(registered, "contract", "list", "--json"))
     with Ledger.open(registered) as holder:  # holds the chain, as a running server or a long import would
@@ -79,6 +81,7 @@ def test_read_whileAnotherProcessHoldsTheChain_answersAndSaysHowFarBehind(regist
     assert "ocds-clird1-0002" in [c["ocid"] for c in caught_up]
 
 
+@embedded_only
 def test_list_showsABadOcidAlreadyOnChain_marked(registered: Path, tmp_path: Path) -> None:
     """A record registered before the ocid rules (here written into a copy of the read model) is listed,
     marked, and never makes the listing fail."""
