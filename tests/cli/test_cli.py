@@ -111,3 +111,16 @@ def test_commands_beforeInit_tellTheUserToInit(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "govledger" in result.output and "init`" in result.output
     assert not (tmp_path / "empty").exists()  # a read on a mistyped directory creates nothing
+
+
+def test_help_listsEveryCommand_andEachLoadsOnFirstUse(tmp_path: Path) -> None:
+    """Commands load lazily: one missing from the help table, or one whose module fails, shows here."""
+    from govledger.cli import _COMMANDS, _HELP
+
+    listed = run(tmp_path, "--help").output
+    assert set(_COMMANDS) <= set(_HELP)
+    for name in _COMMANDS:
+        assert f"  {name} " in listed
+        result = run(tmp_path, name, "--help")
+        assert result.exit_code == 0, (name, result.output)
+    assert not (tmp_path / ".govledger").exists() and not any(tmp_path.iterdir())
