@@ -98,6 +98,18 @@ def test_everyShape_isRead(tmp_path) -> None:
     assert kinds["records.json"] == ["Refused", "Found:record"]
 
 
+@pytest.mark.parametrize("content, expected", [
+    (b"\xef\xbb\xbf" + json.dumps(release(GOOD)).encode(), "Found"),  # a UTF-8 byte-order mark is skipped
+    (json.dumps(release(GOOD)).encode("utf-16"), "the file is UTF-16; OCDS data must be UTF-8 (re-encode it)"),
+    (b"", "empty: no JSON at all"),
+])
+def test_encodings_andAnEmptyFile(tmp_path, content, expected) -> None:
+    path = tmp_path / "f.json"
+    path.write_bytes(content)
+    [item] = list(read_any(path))
+    assert (type(item).__name__ if isinstance(item, Found) else item.reason) == expected
+
+
 def test_aMissingMappingFile_isOneClearError(tmp_path) -> None:
     with pytest.raises(OcdsConfigError, match="does not exist"):
         MappingConfig.load(tmp_path / "nope.toml")

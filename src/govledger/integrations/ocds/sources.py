@@ -176,15 +176,40 @@ class _Stream:
             i += 1
 
 
+class _Rest:
+    """`fp` read from after its first bytes `head` (a UTF-8 byte-order mark dropped from them)."""
+
+    def __init__(self, head: bytes, fp: IO[bytes]) -> None:
+        self.head, self.fp = head, fp
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head and size != 0:  # ijson reads 0 bytes first to learn bytes from text
+            out, self.head = self.head, b""
+            return out
+        return self.fp.read(size)
+
+
+_OTHER_ENCODINGS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16", b"\x00\x00\xfe\xff": "UTF-32"}
+
+
 def read_stream(fp: IO[bytes], source: str, meta: PackageMeta | None = None) -> Iterator[Item]:
-    """Items of the JSON document(s) in `fp`, streamed; broken JSON is refused where it breaks."""
+    """Items of the JSON document(s) in `fp`, streamed; broken JSON is refused where it breaks. A UTF-8
+    byte-order mark is skipped; UTF-16 and UTF-32 are refused (JSON exchanged between systems is UTF-8)."""
     import ijson
 
-    stream = _Stream(fp, source, meta if meta is not None else PackageMeta())
+    head = fp.read(4)
+    if not head.strip():
+        yield Refused(source, "$", "empty: no JSON at all")
+        return
+    encoding = next((name for bom, name in _OTHER_ENCODINGS.items() if head.startswith(bom)), None)
+    if encoding is not None:
+        yield Refused(source, "$", f"the file is {encoding}; OCDS data must be UTF-8 (re-encode it)")
+        return
+    stream = _Stream(_Rest(head.removeprefix(b"\xef\xbb\xbf"), fp), source, meta if meta is not None else PackageMeta())
     try:
         yield from stream.values()
     except ijson.JSONError as exc:
-        reason = str(exc).strip() or type(exc).__name__
+        reason = (str(exc).strip() or type(exc).__name__).splitlines()[0]
         kind = "truncated JSON" if isinstance(exc, ijson.IncompleteJSONError) and "premature" in reason.lower() \
             or "incomplete" in reason.lower() else "invalid JSON"
         yield Refused(source, stream.path, f"{kind} ({reason}); nothing after this point was read")
@@ -231,7 +256,7 @@ def read_url(url: str, timeout: float = 30.0, meta: PackageMeta | None = None) -
     from urllib.request import Request, urlopen
 
     request = Request(url, headers={"Accept": "application/json", "User-Agent": "govledger-ocds"})
-    with urlopen(request, timeout=timeout) as response:  # noqa: S310 (the scheme is checked by the caller)
+    with urlopen(request, timeout=timeout) as response:
         yield from read_stream(response, url, meta)
 
 
