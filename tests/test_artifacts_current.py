@@ -19,4 +19,5 @@ def test_shippedArtifacts_matchTheContractSources(tmp_path: Path) -> None:
     shutil.copytree(SHIPPED, copy)
     result = compile_contracts(ROOT / "contracts", copy)
     assert result.cached, "contracts/ changed since the artifacts were built: run `make build` and commit them"
-    assert set(result.artifacts) == {"SettlementToken", "ContractRegistry", "MilestoneVerifier", "PaymentEscrow"}
+    assert set(result.artifacts) == {"SettlementToken", "ContractRegistry", "MilestoneVerifier", "PaymentEscrow",
+                                    "RecordAnchor"}
