@@ -14,7 +14,7 @@ from web3 import Web3
 from ._utils import codec
 from ._utils.reverts import RevertDecoder
 from ._utils.transactions import TransactionSender
-from .accounts import demo_accounts
+from .accounts import demo_accounts, label
 from .deployment import Deployment, deploy
 from .describe import PlainDescriber
 from .errors import ERC20InsufficientAllowance, GovLedgerValueError, NotFoundError
@@ -41,7 +41,6 @@ class Ledger:
         self.manifest_path = manifest_path
         self._on_close = on_close
         self._ocids: dict[bytes, str] = {}
-        self._labels = {a.address: name for name, a in demo_accounts().items()}
         self._describer = _LedgerDescriber(self)
         self._gas_price = gas_price
         self.deployment: Deployment | None = None
@@ -326,9 +325,7 @@ class Ledger:
 
     def label(self, address: str) -> str:
         """A person-readable name for `address`: its demo role, or a shortened address."""
-        address = to_checksum_address(address)
-        short = f"{address[:6]}…{address[-4:]}"
-        return f"{self._labels[address]} ({short})" if address in self._labels else short
+        return label(to_checksum_address(address))
 
     def _amendment(self, ocid: str, new_value: Sen, rationale_hash: bytes,
                    changes: Sequence[MilestoneChange]) -> tuple[Any, ...]:
