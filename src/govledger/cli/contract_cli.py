@@ -9,7 +9,7 @@ import click
 
 from ..errors import GovLedgerValueError
 from ..money import format_rupiah, parse_rupiah
-from ..types import Category, ContractSpec, EscrowAccount, GovContract, MilestoneSpec, Sen
+from ..types import Category, ContractSpec, MilestoneSpec, Sen
 from ._context import AppContext, address_of, document_hash, emit, json_option, pass_app, rupiah, signer, signer_options
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
