@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..money import format_rupiah
 from ._context import AppContext, document_hash, emit, hash_options, json_option, pass_app, signer, signer_options
 
 
