@@ -4,7 +4,10 @@ ledger (records/s, one registration each), a second run (records/s, nothing to d
 validated); and what every shared sample gives (imported / refused and why). Writes
 benchmarks/results/ocds.json.
 
-    python benchmarks/ocds.py [--records N] [--parse N]
+    python benchmarks/ocds.py [--records N] [--parse N] [--big-mb MB]
+
+`--big-mb` also streams a release package of that size through parsing, validation and grouping by ocid
+(what `ocds import` does before touching the ledger) and reports the peak memory of the process.
 """
 
 from __future__ import annotations
@@ -61,10 +64,36 @@ def samples(app: App, config: MappingConfig) -> dict[str, dict[str, object]]:
     return out
 
 
+def big_file(path: Path, megabytes: int) -> dict[str, object]:
+    """Write a release package of about `megabytes` MB one release at a time, then stage it (streamed)."""
+    import resource
+
+    n = 0
+    with path.open("w") as fp:
+        fp.write('{"uri": "u", "version": "1.1", "publishedDate": "2028-01-01T00:00:00Z", '
+                 '"publisher": {"name": "p"}, "releases": [')
+        while fp.tell() < megabytes * 1_000_000:
+            fp.write(("," if n else "") + json.dumps(release(f"ocds-bench1-big-{n}", f"r{n}")))
+            n += 1
+        fp.write("]}")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    staging = Staging()
+    staging.add_all(read_any(path))
+    groups = sum(1 for _ in staging.groups())
+    staging.close()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"mb": round(path.stat().st_size / 1e6, 1), "releases": n, "ocids": groups, "seconds": round(seconds, 1),
+            "releases_per_s": round(n / seconds, 1), "peak_rss_mb": round(peak / 1024, 1),
+            "peak_rss_growth_mb": round((peak - before) / 1024, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=50)
     parser.add_argument("--parse", type=int, default=5000)
+    parser.add_argument("--big-mb", type=int, default=0)
     args = parser.parse_args()
     config = MappingConfig.from_dict(tomllib.loads(MAPPING), "mapping")
     result: dict[str, object] = {"python": platform.python_version(), "machine": platform.machine()}
@@ -78,6 +107,8 @@ def main() -> None:
         seconds = time.perf_counter() - started
         result["parse_validate"] = {"releases": args.parse, "mb": round(big.stat().st_size / 1e6, 1),
                                     "seconds": round(seconds, 2), "releases_per_s": round(args.parse / seconds, 1)}
+        if args.big_mb:
+            result["big_file"] = big_file(Path(tmp) / "huge.json", args.big_mb)
         path = Path(tmp) / "p.json"
         path.write_text(json.dumps(package(*(release(f"ocds-bench1-{i}") for i in range(args.records)))))
         app = App.open(None, signer=DemoSigner())

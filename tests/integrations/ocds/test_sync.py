@@ -97,3 +97,22 @@ def test_sync_refusesAMissingPage_atOnce(app, config, journal, server, tmp_path)
     sync = OcdsSync(OcdsImporter(app, config, journal), url, Checkpoint(tmp_path / "cp.json"), sleep=lambda _: None)
     with pytest.raises(OcdsSourceError, match="gave up after 1 attempt"):
         sync.run_once()
+
+
+def test_forever_logsAFailingRound_andTriesAgainNextRound(app, config, journal, server, tmp_path, caplog) -> None:
+    url = _paged(server)
+    server.failures.update({"/releases?page=1": 1, "/releases?page=2": 0})  # round 1 fails, round 2 does not
+    sync = OcdsSync(OcdsImporter(app, config, journal), url, Checkpoint(tmp_path / "cp.json"), retries=1,
+                    sleep=lambda _: None)
+    with caplog.at_level("INFO", logger="govledger.ocds.sync"):
+        sync.forever(every=600, rounds=2)
+    assert any("sync round failed" in r.message and "HTTP 503" in r.message for r in caplog.records)
+    assert journal.get("ocds-test01-syn-3") is not None  # the second round went through
+
+
+def test_import_fromAUrl(app, config, journal, server) -> None:
+    from govledger.integrations.ocds.sources import read_any
+
+    server.pages["/one.json"] = package(release("ocds-test01-url-1"))
+    url = f"http://127.0.0.1:{server.server_address[1]}/one.json"
+    assert OcdsImporter(app, config, journal).run(read_any(url)).counts == {"registered": 1}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -35,8 +36,10 @@ class Staging:
     """A temporary SQLite file holding the run's items by ocid."""
 
     def __init__(self) -> None:
-        self._file = tempfile.NamedTemporaryFile(prefix="govledger-ocds-", suffix=".sqlite")
-        self.db = sqlite3.connect(self._file.name)
+        fd, path = tempfile.mkstemp(prefix="govledger-ocds-", suffix=".sqlite")
+        self.db = sqlite3.connect(path)
+        os.close(fd)
+        os.unlink(path)  # gone from the directory at once: a killed run leaves nothing behind (POSIX)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.executescript("CREATE TABLE items (ocid TEXT, kind TEXT, rid TEXT, digest TEXT, source TEXT, "
@@ -47,7 +50,6 @@ class Staging:
 
     def close(self) -> None:
         self.db.close()
-        self._file.close()
 
     def add_all(self, items: Iterable[Item]) -> None:
         for item in items:
