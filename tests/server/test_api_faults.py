@@ -68,9 +68,10 @@ def test_idempotency_keys_survive_a_restart(app: App) -> None:
 
 def test_a_refusal_is_kept_for_its_key_too(client: TestClient) -> None:
     headers = {**auth("contractor"), "Idempotency-Key": "withdraw-nothing"}
-    first = client.post("/api/v1/contracts/ocds-demo01-2026-API-001/withdraw", headers=headers)
-    again = client.post("/api/v1/contracts/ocds-demo01-2026-API-001/withdraw", headers=headers)
-    assert first.status_code == again.status_code == 409 and again.json() == first.json()
+    first = client.post("/api/v1/contracts/ocds-demo01-2026-NOWHERE/withdraw", headers=headers)
+    again = client.post("/api/v1/contracts/ocds-demo01-2026-NOWHERE/withdraw", headers=headers)
+    assert first.status_code == again.status_code == 404 and again.json() == first.json()
+    assert first.json()["error"] == "UnknownContract" and again.headers["idempotent-replayed"] == "true"
 
 
 def test_writes_are_rate_limited_per_person(app: App) -> None:

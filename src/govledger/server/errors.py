@@ -23,6 +23,7 @@ _FORBIDDEN_REVERTS = frozenset({
     "AccessControlUnauthorizedAccount", "NotAgencyOfficial", "NotContractor", "NotAParty", "NotAssignedInspector",
     "NotCertifiedInspector", "CategoryNotAllowed",
 })
+_UNKNOWN_REVERTS = frozenset({"UnknownContract", "UnknownMilestone"})
 _UNAVAILABLE = ("ChainError", "ConnectionError", "Timeout", "ReadTimeout", "ConnectTimeout", "ProviderConnectionError")
 
 
@@ -80,7 +81,7 @@ def api_error_of(exc: BaseException) -> ApiError:
         return exc
     if isinstance(exc, ContractError):
         name = type(exc).__name__
-        status = 403 if name in _FORBIDDEN_REVERTS else 409
+        status = 403 if name in _FORBIDDEN_REVERTS else 404 if name in _UNKNOWN_REVERTS else 409
         return ApiError(status, "contract_reverted", str(exc), error=name, arguments=getattr(exc, "arguments", {}))
     if is_unavailable(exc):
         return ApiError(503, "chain_unavailable", f"the chain did not answer: {exc}", headers={"Retry-After": "5"})

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from ..errors import GovLedgerValueError
 
-from . import ops, routes_actions, routes_activity, routes_admin, routes_reads, rpc
+from . import ops, routes_actions, routes_activity, routes_admin, routes_chain, routes_reads, rpc
 from .auth import Authenticator, DevelopmentAuthenticator
 from .errors import install_error_handlers
 from .runtime import ServerState
@@ -62,8 +62,9 @@ def create_app(app: Any, settings: ServerSettings | None = None, authenticator: 
     if settings.rpc_enabled:
         api.state.rpc = rpc.RpcService(rpc.RpcBackend(app.ledger, embedded=is_embedded(app)), state)
     install_error_handlers(api)
-    for module in (ops, routes_reads, routes_actions, routes_admin, routes_activity, rpc):
+    for module in (ops, routes_reads, routes_chain, routes_actions, routes_admin, routes_activity, rpc):
         api.include_router(module.router)
+    __import__("govledger.web").web.install(api)  # the pages (govledger.web), over the same state
     api.add_middleware(ops.OperationsMiddleware, max_body_bytes=settings.max_body_bytes)
     if getattr(authenticator, "development", False):
         api.add_middleware(_DevelopmentMarker)

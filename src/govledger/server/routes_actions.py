@@ -16,7 +16,7 @@ from .auth import Principal, current_principal, require_roles
 from .routes_reads import server
 from .runtime import Action, ServerState
 from .schemas import (
-    AmendmentIn, EvidenceIn, FundIn, ReasonIn, RegisterIn, ReportIn, ResolutionIn,
+    AcceptIn, AmendmentIn, EvidenceIn, FundIn, ReasonIn, RegisterIn, ReportIn, ResolutionIn, SignedAcceptanceIn,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["actions"])
@@ -29,6 +29,7 @@ OFFICIAL = ("official",)
 CONTRACTOR = ("contractor",)
 INSPECTOR = ("inspector",)
 PARTY = ("official", "contractor")
+ROLES = ("admin", "treasury", "official", "contractor", "inspector", "auditor", "pauser", "arbiter")
 
 
 async def act(request: Request, state: ServerState, principal: Principal, action: str, roles: tuple[str, ...],
@@ -69,9 +70,20 @@ async def register(body: RegisterIn, request: Request, state: State, principal: 
     return await state.perform(request, principal, "register", body.ocid, run, shape=lambda r: r)
 
 
-@router.post("/contracts/{ocid}/accept", summary="Accept the contract (the contractor); it becomes active")
-async def accept(ocid: str, request: Request, state: State, principal: Person) -> JSONResponse:
-    return await act(request, state, principal, "accept", CONTRACTOR, ocid, lambda a: state.ledger.accept(a, ocid))
+@router.post("/contracts/{ocid}/accept", summary="Accept the contract's terms (the contractor); it becomes active")
+async def accept(ocid: str, request: Request, state: State, principal: Person, body: AcceptIn | None = None) -> JSONResponse:
+    terms = _hash(body.terms_hash) if body and body.terms_hash else None
+    return await act(request, state, principal, "accept", CONTRACTOR, ocid,
+                     lambda a: state.ledger.accept(a, ocid, terms))
+
+
+@router.post("/contracts/{ocid}/accept-signed",
+             summary="Relay the contractor's EIP-712 acceptance (anyone signed in may relay it)")
+async def accept_signed(ocid: str, body: SignedAcceptanceIn, request: Request, state: State,
+                        principal: Person) -> JSONResponse:
+    terms = _hash(body.terms_hash) if body.terms_hash else None
+    return await act(request, state, principal, "accept-signed", ROLES, ocid, lambda a: state.ledger.accept_signed(
+        a, ocid, body.deadline, _hash(body.signature), terms))
 
 
 @router.post("/contracts/{ocid}/fund", summary="Move tokens into the contract's escrow (an agency official)")

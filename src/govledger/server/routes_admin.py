@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import replace
+from typing import Annotated, Any
 
 from eth_utils import to_checksum_address
 from fastapi import APIRouter, Path, Request
@@ -10,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ..types import Category
 from .routes_actions import Person, State, act
-from .schemas import AllowIn, InspectorIn, OfficialIn
+from .schemas import AllowIn, InspectorIn, OfficialIn, ParametersIn
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -39,6 +40,15 @@ async def certify(body: InspectorIn, request: Request, state: State, principal: 
     method = state.ledger.revoke_inspector if body.revoke else state.ledger.certify_inspector
     return await act(request, state, principal, "admin-revoke" if body.revoke else "admin-certify", ADMIN, account,
                      lambda a: method(a, account))
+
+
+@router.post("/parameters", summary="Change the policy for contracts registered from now on (the admin)")
+async def parameters(body: ParametersIn, request: Request, state: State, principal: Person) -> JSONResponse:
+    def run(admin: Any) -> Any:
+        current = state.ledger.parameters()
+        return state.ledger.set_parameters(admin, replace(current, **body.model_dump(exclude_none=True)))
+
+    return await act(request, state, principal, "admin-parameters", ADMIN, "ledger", run)
 
 
 @router.post("/pause", summary="Stop every state change (the pauser)")

@@ -103,3 +103,27 @@ class OfficialIn(Body):
 class InspectorIn(Body):
     account: Account
     revoke: bool = False
+
+
+class AcceptIn(Body):
+    terms_hash: Hash32 | None = Field(None, description="the terms hash the contractor has seen "
+                                      "(GET .../terms); default: the registered terms")
+
+
+class SignedAcceptanceIn(Body):
+    deadline: Annotated[int, Field(ge=0, lt=2**64, description="unix seconds")]
+    signature: Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{130}$")]
+    terms_hash: Hash32 | None = None
+
+
+Bps = Annotated[int, Field(ge=0, le=10_000)]
+
+
+class ParametersIn(Body):
+    """The policy for contracts registered from now on; fields left out keep their value."""
+
+    amendment_cap_bps: Bps | None = None
+    works_retention_bps: Bps | None = None
+    penalty_per_day_bps: Bps | None = None
+    penalty_cap_bps: Bps | None = None
+    maintenance_period_s: Annotated[int, Field(ge=0, le=3650 * 86400)] | None = None
