@@ -15,8 +15,8 @@ from govledger.ledger import Ledger
 from govledger.types import Sen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import ACCOUNTS, YEAR, make_spec  # noqa: E402
-from chain_support import ChainControl  # noqa: E402
+from chain_support import ChainControl
+from conftest import ACCOUNTS, YEAR, make_spec
 
 OTHER_AGENCY = "DEMO-DINKES-KOTA-CONTOH"
 

@@ -86,7 +86,7 @@ def progress(engine: Engine, ocid: str, as_of: int | None = None) -> Progress:
                              .order_by(schema.events.c.block_number, schema.events.c.log_index)).all()
     value, start, end = int(c.value), int(c.start_date), int(c.end_date)
     now = as_of if as_of is not None else int(datetime.now(timezone.utc).timestamp())
-    live = sorted(((int(m.due_date), int(m.amount)) for m in ms if m.status != "cancelled"))
+    live = sorted((int(m.due_date), int(m.amount)) for m in ms if m.status != "cancelled")
     planned = _cumulative([(start, 0)] + live, value)
     verified = _cumulative([(start, 0)] + sorted((int(m.verified_at), int(m.amount)) for m in ms
                                                   if m.verified_at is not None), value)

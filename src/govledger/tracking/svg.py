@@ -43,8 +43,8 @@ def s_curve_svg(p: Progress, labels: dict[str, str], day: Callable[[int], str], 
 
     desc = labels["desc"].format(planned=f"{p.planned_now:.1f}", verified=f"{p.verified_now:.1f}",
                                  disbursed=f"{p.disbursed_now:.1f}", as_of=day(p.as_of))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="s-curve" width="100%">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+             f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="s-curve" width="100%">'),
              f'<title id="{chart_id}-title">{escape(labels["title"])}</title>',
              f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
              '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>']
