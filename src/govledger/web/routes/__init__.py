@@ -1,0 +1,1 @@
+"""One router per role or concern; `govledger.web.install` mounts them all."""
