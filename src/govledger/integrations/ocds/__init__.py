@@ -8,10 +8,10 @@
 """
 
 from .config import MappingConfig
-from .errors import OcdsConfigError, OcdsInputError, OcdsSourceError
+from .errors import OcdsConfigError, OcdsSourceError
 from .importer import ImportReport, OcdsImporter, Outcome
 from .journal import Journal
 from .sources import Found, Refused, read_all, read_any
 
-__all__ = ["Found", "ImportReport", "Journal", "MappingConfig", "OcdsConfigError", "OcdsImporter", "OcdsInputError",
-           "OcdsSourceError", "Outcome", "Refused", "read_all", "read_any"]
+__all__ = ["Found", "ImportReport", "Journal", "MappingConfig", "OcdsConfigError", "OcdsImporter", "OcdsSourceError",
+           "Outcome", "Refused", "read_all", "read_any"]

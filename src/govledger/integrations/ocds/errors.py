@@ -1,16 +1,9 @@
-"""Errors of the OCDS integration: each names where the bad input is (file or URL, JSON path) and why."""
+"""Errors of the OCDS integration. Bad records are not raised: each is reported as a `sources.Refused` (file,
+JSON path, reason) and the import goes on."""
 
 from __future__ import annotations
 
 from ...errors import GovLedgerError, GovLedgerValueError
-
-
-class OcdsInputError(GovLedgerValueError):
-    """Input that is not usable OCDS: `source` (file or URL), `path` (JSON path) and `reason`."""
-
-    def __init__(self, source: str, path: str, reason: str) -> None:
-        self.source, self.path, self.reason = source, path, reason
-        super().__init__(f"{source}: {path}: {reason}")
 
 
 class OcdsConfigError(GovLedgerValueError):

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ...errors import GovLedgerValueError
 from ...types import Category, ContractSpec, MilestoneSpec, Sen
 from .config import MappingConfig, address_of
 from .errors import OcdsConfigError
@@ -24,7 +25,7 @@ CURRENCY = "IDR"
 INACTIVE = ("cancelled", "unsuccessful")
 
 
-class Unmappable(Exception):
+class Unmappable(GovLedgerValueError):
     """Why one record cannot go on the ledger: the JSON `path` (in its compiled release) and `reason`."""
 
     def __init__(self, path: str, reason: str) -> None:
