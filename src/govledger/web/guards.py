@@ -67,7 +67,7 @@ async def upload(request: Request, form: FormData, name: str, user: WebUser, oci
         try:
             doc = web(request).documents.put(ocid, file.filename or "document", data, kind, user.subject)
         except GovLedgerError as exc:
-            raise PageRefused(422, f"{translate(request, N_('The document was refused'))}: {exc}") from None
+            raise PageRefused(422, translate(request, N_("The document was refused")) + f": {exc}") from None
         stored = stored or doc
     return stored
 

@@ -94,7 +94,7 @@ async def import_release(request: Request) -> Response:
         data = json.loads(await file.read()) if isinstance(file, UploadFile) else None
         prefill = release_prefill(data)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise PageRefused(422, f"{translate(request, N_('This file is not an OCDS release'))}: {exc}") from None
+        raise PageRefused(422, translate(request, N_("This file is not an OCDS release")) + f": {exc}") from None
     inspectors = await run_in_threadpool(known_inspectors, request)
     return render(request, "roles/register.html", inspectors=inspectors, prefill=prefill,
                   rows=range(max(MILESTONE_ROWS, len(prefill.get("milestones", [])))),
@@ -123,7 +123,7 @@ async def register_contract(request: Request) -> Response:
     try:
         spec = _spec(form, user.agency or "", lang)
     except (GovLedgerError, ValueError) as exc:
-        raise PageRefused(422, f"{translate(request, N_('The form has a mistake'))}: {exc}") from None
+        raise PageRefused(422, translate(request, N_("The form has a mistake")) + f": {exc}") from None
     doc = await upload(request, form, "document", user, spec.ocid, "contract", required=False)
     if doc is not None:
         spec = ContractSpec(**{**spec.__dict__, "document_hash": bytes.fromhex(doc.hash[2:])})

@@ -97,7 +97,7 @@ async def signin_callback(request: Request) -> Response:
         signed_in, _tokens = await run_in_threadpool(service.finish_sign_in, pending, str(request.url))
     except IdentityError as exc:
         limits.failed_sign_in(client_address(request))
-        raise PageRefused(401, f"{translate(request, N_('Sign-in refused'))}: {exc}") from None
+        raise PageRefused(401, translate(request, N_("Sign-in refused")) + f": {exc}") from None
     person = signed_in.person
     user = WebUser(subject=signed_in.who, name=person.name or signed_in.who, roles=tuple(sorted(signed_in.roles)),
                    signer_key=signed_in.who, address=person.address, agency=signed_in.entitlements.agency,
