@@ -70,3 +70,50 @@ def _events(app: App):
     from govledger.audit import load_rows
 
     return load_rows(app.engine)
+
+
+def test_ocds10Fields_map(app, journal, tmp_path) -> None:
+    """OCDS 1.0: `buyer.identifier`, transaction `amount` and `providerOrganization`, one `amendment`."""
+    from govledger.integrations.ocds.config import MappingConfig
+
+    from .samples import BUYER, SUPPLIER, YEAR
+
+    config = MappingConfig.from_dict({
+        "defaults": {"inspectors": ["inspector1"], "required_approvals": 1, "category": "works"},
+        "agencies": {f"ID-PEMDA-{BUYER}": {"agency": "DEMO-DPUPR-KAB-CONTOH", "official": "official"}},
+        "suppliers": {SUPPLIER: "contractor"}})
+    r = release("ocds-test01-v10-1", amounts=(900_000_000,))
+    r["buyer"] = {"identifier": {"scheme": "ID-PEMDA", "id": BUYER}, "name": "Dinas PUPR"}
+    impl = r["contracts"][0]["implementation"]
+    del impl["milestones"][0]["value"]  # its amount comes from the transaction linked to it
+    impl["transactions"] = [{"id": "t1", "date": f"{YEAR}-03-01T00:00:00+07:00",
+                             "amount": {"amount": 900_000_000, "currency": "IDR"},
+                             "providerOrganization": {"scheme": "ID-PEMDA", "id": BUYER},
+                             "relatedImplementationMilestone": {"id": "m1", "title": "Termin 1"}}]
+    r["contracts"][0]["amendment"] = {"date": f"{YEAR}-03-01T00:00:00+07:00", "rationale": "addendum"}
+    report = run(app, config, journal, write(tmp_path / "v10.json", package(r)))
+    assert report.counts == {"registered": 1}, report.lines()
+    assert [m.amount for m in app.ledger.milestones("ocds-test01-v10-1")] == [900_000_000_00]
+
+
+def test_aConsentedAmendment_isExportedWithItsTransactionHash(app, config, journal, tmp_path) -> None:
+    from govledger.integrations.ocds import export
+    from govledger.types import MilestoneChange
+
+    ocid = "ocds-test01-imp-1"
+    run(app, config, journal, write(tmp_path / "a.json", package(release(ocid))))
+    app.ledger.accept(app.signer.account("contractor"), ocid)
+    bigger = release(ocid, "r2", value=950_000_000, amounts=(300_000_000, 650_000_000), day="02-10")
+    run(app, config, journal, write(tmp_path / "b.json", package(bigger)))
+    [proposed] = [r for r in _events(app) if r["event"] == "AmendmentProposed"]
+    m = app.ledger.milestones(ocid)[1]
+    change = MilestoneChange(1, 650_000_000_00, m.due, m.inspectors, m.required_approvals)
+    app.ledger.consent_amendment(app.signer.account("contractor"), ocid, 950_000_000_00,
+                                 bytes.fromhex(proposed["args"]["rationaleHash"][2:]), [change])
+    app.sync()
+    package_ = export.release_package(app, journal)
+    assert export.validation_errors(package_) == []
+    contract = package_["releases"][0]["contracts"][0]
+    assert contract["value"] == {"amount": 950_000_000, "currency": "IDR"}
+    [amendment] = contract["amendments"]
+    assert amendment["id"].startswith("0x") and "900,000,000.00 -> 950,000,000.00 IDR" in amendment["description"]
