@@ -9,7 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from govledger.app import App
-from govledger.identity.errors import MalformedToken, NotEntitled, ProviderUnreachable, TokenExpired, UnsignedToken, WrongAudience
+from govledger.identity.errors import (
+    MalformedToken,
+    NotEntitled,
+    ProviderUnreachable,
+    TokenExpired,
+    UnsignedToken,
+    WrongAudience,
+)
 from govledger.server import ProductionConfigError, ServerSettings, create_app
 from govledger.server.identity_auth import IdentityAuthenticator
 

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import FastAPI
 
 from ..errors import GovLedgerValueError
-
 from . import ops, routes_actions, routes_activity, routes_admin, routes_chain, routes_reads, rpc
 from .auth import Authenticator, DevelopmentAuthenticator
 from .errors import install_error_handlers

@@ -16,7 +16,15 @@ from .auth import Principal, current_principal, require_roles
 from .routes_reads import server
 from .runtime import Action, ServerState
 from .schemas import (
-    AcceptIn, AmendmentIn, EvidenceIn, FundIn, ReasonIn, RegisterIn, ReportIn, ResolutionIn, SignedAcceptanceIn,
+    AcceptIn,
+    AmendmentIn,
+    EvidenceIn,
+    FundIn,
+    ReasonIn,
+    RegisterIn,
+    ReportIn,
+    ResolutionIn,
+    SignedAcceptanceIn,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["actions"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -13,7 +11,7 @@ from fastapi.responses import Response
 from .auth import Principal, current_principal, require_roles
 from .routes_reads import Offset, page, server
 from .runtime import ServerState
-from .store import ACTIVITY_FIELDS
+from .store import activity_csv
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -34,11 +32,7 @@ def activity(state: Annotated[ServerState, Depends(server)],
         since=since.timestamp() if since else None, until=until.timestamp() if until else None,
         limit=limit, offset=offset)
     if format == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=ACTIVITY_FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-        return Response(out.getvalue(), media_type="text/csv",
+        return Response(activity_csv(rows), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="activity.csv"'})
     return page(total, rows, limit, offset)
 

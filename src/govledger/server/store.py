@@ -7,14 +7,30 @@ their own and a retried request lands on the same key wherever it arrives.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger, Column, Engine, Float, Index, Integer, MetaData, String, Table, Text, and_, func, insert, select, update,
+    BigInteger,
+    Column,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    insert,
+    select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -58,6 +74,15 @@ registration_order = Index("ix_contracts_registration_order", schema.contracts.c
                            schema.contracts.c.ocid)
 
 ACTIVITY_FIELDS = ("id", "at", "subject", "account", "action", "target", "client", "outcome", "tx_hash", "detail")
+
+
+def activity_csv(rows: list[dict[str, Any]]) -> str:
+    """Activity rows as CSV (the auditor's export), one header line of ACTIVITY_FIELDS."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ACTIVITY_FIELDS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def create_tables(engine: Engine) -> None:
