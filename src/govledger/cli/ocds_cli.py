@@ -48,11 +48,13 @@ def ocds() -> None:
 @click.argument("targets", nargs=-1, required=True, metavar="FILE|DIR|URL...")
 @mapping_option
 @click.option("--dry-run", is_flag=True, help="Validate, merge and map; report what would change, change nothing.")
+@click.option("--lenient", is_flag=True, help="Import records with schema errors in fields the ledger does not take "
+                                              "(each reported as a warning); the mapped fields are still checked.")
 @json_option
 @pass_app
 @click.pass_context
 def import_cmd(ctx: click.Context, app: AppContext, targets: tuple[str, ...], mapping: Path | None, dry_run: bool,
-               as_json: bool) -> None:
+               lenient: bool, as_json: bool) -> None:
     """Import OCDS release packages, record packages, releases, arrays or JSON Lines.
 
     Each record is registered whole or not at all; a bad one is named with its file, JSON path and reason
@@ -60,7 +62,7 @@ def import_cmd(ctx: click.Context, app: AppContext, targets: tuple[str, ...], ma
     config = _mapping(app, mapping)
     journal = Journal.for_data_dir(app.data_dir)
     try:
-        report = OcdsImporter(app.app, config, journal, dry_run=dry_run).run(read_all(targets))
+        report = OcdsImporter(app.app, config, journal, dry_run=dry_run, lenient=lenient).run(read_all(targets))
     finally:
         journal.close()
     emit(as_json, report.to_dict(), lambda: "\n".join(report.lines()))

@@ -139,3 +139,18 @@ def test_aLargeFile_isStreamed_notLoadedWhole(tmp_path) -> None:
         assert isinstance(first, Found) and fp.tell() < path.stat().st_size  # not read to the end yet
         assert sum(1 for _ in items) == 2999
     assert not any(isinstance(i, Refused) for i in read_any(path))
+
+
+def test_lenient_letsThroughSchemaErrorsOutsideTheMappedFields_asWarnings(app, config, journal, tmp_path) -> None:
+    r = release(GOOD)
+    r["tender"]["tenderers"] = [{"name": ""}]  # what real publishers send; the ledger does not take it
+    broken = release("ocds-test01-bad-1")
+    broken["contracts"][0]["period"] = "2028"  # a field the ledger takes, of the wrong shape
+    path = write(tmp_path / "p.json", package(r, broken))
+    strict = OcdsImporter(app, config, journal, dry_run=True).run(read_any(path))
+    assert strict.counts == {"refused": 2}
+    lenient = OcdsImporter(app, config, journal, lenient=True).run(read_any(path))
+    outcome = _by_ocid(lenient)
+    assert outcome[GOOD].action == "registered"
+    assert outcome["ocds-test01-bad-1"].action == "refused" and "wrong type or shape" in outcome["ocds-test01-bad-1"].detail
+    assert f"{path}: $.releases[0].tender.tenderers[0].name: '' should be non-empty" in lenient.warnings

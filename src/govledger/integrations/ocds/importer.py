@@ -43,6 +43,7 @@ class Outcome:
 class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
     refused_items: list[str] = field(default_factory=list)  # items refused before grouping (with paths)
+    warnings: list[str] = field(default_factory=list)  # schema errors let through by `lenient`
     items: int = 0
     seconds: float = 0.0
     dry_run: bool = False
@@ -54,26 +55,28 @@ class ImportReport:
     def to_dict(self) -> dict[str, Any]:
         return {"items": self.items, "seconds": round(self.seconds, 3), "dry_run": self.dry_run,
                 "counts": self.counts, "outcomes": [asdict(o) for o in self.outcomes],
-                "refused_items": self.refused_items}
+                "refused_items": self.refused_items, "warnings": self.warnings}
 
     def lines(self) -> list[str]:
         head = (f"{'dry run: ' if self.dry_run else ''}{self.items} item(s) read in {self.seconds:.2f}s; "
                 + (", ".join(f"{n} {a}" for a, n in sorted(self.counts.items())) or "nothing to import"))
         return [head] + [f"{o.action.upper()} {o.ocid}: {o.detail}" + (f" [{o.where}]" if o.where else "")
                          for o in self.outcomes if o.action not in ("unchanged",)] + \
-            [f"REFUSED {line}" for line in self.refused_items]
+            [f"REFUSED {line}" for line in self.refused_items] + [f"WARNING {line}" for line in self.warnings]
 
 
 class OcdsImporter:
-    """Imports through `app` (its ledger and signer) with `config`, keeping `journal`."""
+    """Imports through `app` (its ledger and signer) with `config`, keeping `journal`. `lenient` lets records
+    with schema errors through as warnings (the mapping still refuses any bad field the ledger takes)."""
 
-    def __init__(self, app: App, config: MappingConfig, journal: Journal, *, dry_run: bool = False) -> None:
-        self.app, self.config, self.journal, self.dry_run = app, config, journal, dry_run
+    def __init__(self, app: App, config: MappingConfig, journal: Journal, *, dry_run: bool = False,
+                 lenient: bool = False) -> None:
+        self.app, self.config, self.journal, self.dry_run, self.lenient = app, config, journal, dry_run, lenient
 
     def run(self, items: Iterable[Item]) -> ImportReport:
         started = time.perf_counter()
         report = ImportReport(dry_run=self.dry_run)
-        staging = Staging()
+        staging = Staging(lenient=self.lenient)
         try:
             staging.add_all(items)
             report.items = staging.items
@@ -83,6 +86,7 @@ class OcdsImporter:
                 report.outcomes.append(outcome)
                 spoiled_by_item.add(group.problem)
             report.refused_items = [str(r) for r in staging.refused if str(r) not in spoiled_by_item]
+            report.warnings = staging.warnings
         finally:
             staging.close()
         if not self.dry_run and any(o.action not in ("unchanged", "refused") for o in report.outcomes):
@@ -105,6 +109,9 @@ class OcdsImporter:
             mapped = map_release(compiled, self.config)
         except Unmappable as exc:
             return Outcome(group.ocid, "refused", exc.reason, f"{group.where}{exc.path[1:]}")
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a field of the wrong shape (--lenient)
+            return Outcome(group.ocid, "refused", f"a field of the wrong type or shape ({type(exc).__name__}: {exc})",
+                           group.where)
         if entry is not None and entry.buyer != mapped.buyer:
             return Outcome(group.ocid, "refused", f"already imported with buyer {entry.buyer!r}, now buyer "
                            f"{mapped.buyer!r}: one ocid with different buyers", group.where)

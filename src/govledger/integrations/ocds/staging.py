@@ -35,7 +35,7 @@ class Group:
 class Staging:
     """A temporary SQLite file holding the run's items by ocid."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lenient: bool = False) -> None:
         fd, path = tempfile.mkstemp(prefix="govledger-ocds-", suffix=".sqlite")
         self.db = sqlite3.connect(path)
         os.close(fd)
@@ -46,6 +46,8 @@ class Staging:
                               "path TEXT, buyer TEXT, data TEXT); CREATE INDEX items_ocid ON items (ocid);"
                               "CREATE TABLE bad (ocid TEXT PRIMARY KEY, reason TEXT)")
         self.refused: list[Refused] = []
+        self.warnings: list[str] = []  # schema errors let through by `lenient`
+        self.lenient = lenient
         self.items = 0
 
     def close(self) -> None:
@@ -81,9 +83,12 @@ class Staging:
         if problems:
             path, reason = problems[0]
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            self.refused.append(Refused(item.source, base + path[1:], f"{reason}{more}", ocid))
-            self._spoil(ocid, str(self.refused[-1]))
-            return
+            if self.lenient:  # the mapping still checks every field the ledger takes
+                self.warnings.append(f"{item.source}: {base + path[1:]}: {reason}{more}")
+            else:
+                self.refused.append(Refused(item.source, base + path[1:], f"{reason}{more}", ocid))
+                self._spoil(ocid, str(self.refused[-1]))
+                return
         data = canonical(release)
         rid = str(release.get("id") or hashlib.sha256(data).hexdigest())
         self.db.execute("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
