@@ -70,6 +70,15 @@ def import_cmd(ctx: click.Context, app: AppContext, targets: tuple[str, ...], ma
         ctx.exit(1)
 
 
+@ocds.command("survey")
+@click.argument("targets", nargs=-1, required=True, metavar="FILE|DIR|URL...")
+def survey_cmd(targets: tuple[str, ...]) -> None:
+    """Survey a publisher's data: buyers, suppliers, currencies, and a mapping-file skeleton to fill in."""
+    from ..integrations.ocds.survey import survey
+
+    click.echo(survey(read_all(targets)).skeleton(), nl=False)
+
+
 @ocds.command("export")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
 @click.option("--records", is_flag=True, help="A record package (compiled releases) instead of a release package.")

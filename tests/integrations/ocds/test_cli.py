@@ -52,3 +52,14 @@ def test_aMissingMappingFile_isOneLine(data_dir: Path, tmp_path: Path) -> None:
 def test_sync_refusesABadInterval(data_dir: Path) -> None:
     result = _run(data_dir, "ocds", "sync", "--source", "http://127.0.0.1:9/x", "--every", "soon", "--once")
     assert result.exit_code == 1 and "--every 'soon' is not a duration" in result.output
+
+
+def test_survey_writesAMappingSkeleton_forThePublishersBuyersAndSuppliers(tmp_path: Path) -> None:
+    from .samples import BUYER, SUPPLIER
+
+    source = write(tmp_path / "p.json", package(release("ocds-test01-srv-1"), release("ocds-test01-srv-2", currency="USD")))
+    result = CliRunner().invoke(cli, ["ocds", "survey", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "2 ocid(s); contract currencies: IDR 1, USD 1; with payable milestones: 2" in result.output
+    assert f'[agencies."{BUYER}"]  # Dinas PUPR Kabupaten Contoh (2 item(s))' in result.output
+    assert f'"{SUPPLIER}" = ""  # PT Contoh Konstruksi (2 award(s))' in result.output
