@@ -1,0 +1,62 @@
+"""Web tests in process: the fictional pilot ledger (in memory) behind the server's FastAPI app, and a
+TestClient that signs in through the pages' development sign-in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from govledger.accounts import demo_accounts
+from govledger.app import App
+from govledger.ledger import Ledger
+from govledger.pilot import load_pilot, setup_roles
+from govledger.readmodel import open_read_model
+from govledger.server import ServerSettings, create_app
+from govledger.signers import DemoSigner
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture(scope="package")
+def pilot_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    ledger = Ledger.open(None)
+    acc = demo_accounts()
+    ledger.deploy(acc["admin"], acc["treasury"].address)
+    setup_roles(ledger)
+    load_pilot(ledger)
+    app = App(ledger, signer=DemoSigner(), engine=open_read_model(None, tmp_path_factory.mktemp("web")))
+    app.sync()
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="package")
+def api(pilot_app: App):  # type: ignore[no-untyped-def]
+    return create_app(pilot_app, ServerSettings(writes_per_minute=10_000, sign_ins_per_minute=10_000),
+                      follow_chain=False)
+
+
+@pytest.fixture
+def browser_client(api) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """A fresh cookie jar per test (a new visitor)."""
+    with TestClient(api, raise_server_exceptions=False, follow_redirects=False) as client:
+        yield client
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, account: str) -> None:
+    token = csrf_of(client.get("/signin").text)
+    answer = client.post("/signin/dev", data={"csrf": token, "account": account})
+    assert answer.status_code == 303, answer.text
+
+
+def pdf(text: str = "progress report") -> bytes:
+    return b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
