@@ -69,10 +69,10 @@ def remember(engine: Engine, person: Person) -> None:
 def person(engine: Engine, subject: str) -> Person | None:
     with engine.connect() as conn:
         r = conn.execute(select(schema.people).where(schema.people.c.subject == subject)).first()
-    return _person(r) if r is not None else None
+    return person_from_row(r) if r is not None else None
 
 
-def _person(r: Any) -> Person:
+def person_from_row(r: Any) -> Person:
     return Person(r.subject, r.name, r.address, tuple(x for x in r.roles.split(",") if x), r.agency, r.email)
 
 
@@ -85,7 +85,7 @@ def people_where(conn: Connection, *, address: str | None = None, role: str | No
         query = query.where(p.address == address.lower())
     if agency is not None:
         query = query.where(p.agency == agency)
-    found = [_person(r) for r in conn.execute(query)]
+    found = [person_from_row(r) for r in conn.execute(query)]
     return [x for x in found if role is None or role in x.roles]
 
 
