@@ -39,24 +39,32 @@ def _store_root(app: AppContext) -> Path:
 @click.option("--batch-size", type=click.IntRange(1, 500), default=50, show_default=True,
               help="Contracts registered per transaction.")
 @click.option("--encoding", default=None, help="The file's encoding if it is not UTF-8 (e.g. cp1252).")
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
+              help="The source is OCDS: map it with this mapping file (as `ocds import` does; docs/ocds-mapping.md).")
 @click.option("--dry-run", is_flag=True, help="Validate and report only; send nothing.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar on stderr.")
 @json_option
 @pass_app
 @click.pass_context
 def run_cmd(ctx: click.Context, app: AppContext, source: Path, as_: str | None, keystore: Path | None,
-            admin_as: str | None, batch_size: int, encoding: str | None, dry_run: bool, progress: bool,
+            admin_as: str | None, batch_size: int, encoding: str | None, mapping: Path | None, dry_run: bool,
+            progress: bool,
             as_json: bool) -> None:
     """Migrate SOURCE; exit 1 if any record was refused or the ledger differs from the source."""
     from ..integrations.migration import Migration, describe
     from ..signers import DemoSigner
 
-    if not source.is_file():
+    if not source.exists():
         raise click.ClickException(f"{source}: no such file")
+    config = None
+    if mapping is not None:
+        from ..integrations.ocds.config import MappingConfig
+
+        config = MappingConfig.load(mapping)
     official = signer(as_, keystore)
     admin = DemoSigner().account(admin_as) if admin_as else None
     migration = Migration(app.app, official, admin=admin, work_dir=_store_root(app), batch_size=batch_size,
-                          encoding=encoding)
+                          encoding=encoding, mapping=config)
     bar: Any = None
     if progress and not dry_run and not as_json:
         from tqdm import tqdm

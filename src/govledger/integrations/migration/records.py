@@ -55,12 +55,14 @@ class SourceContract:
     milestones: tuple[SourceMilestone, ...]
     advance: Sen = Sen(0)
     where: str = ""  # file and line or JSON path, for messages; not part of the record
+    source_hash: str = ""  # sha256 of the source document when it is richer than the record (an OCDS release)
 
     def to_json(self) -> dict[str, Any]:
         return {"ocid": self.ocid, "agency": self.agency, "contractor": self.contractor,
                 "category": self.category.label, "value": str(self.value), "advance": str(self.advance),
                 "start": self.start.isoformat(), "end": self.end.isoformat(), "status": self.status,
-                "milestones": [m.to_json() for m in self.milestones]}
+                "milestones": [m.to_json() for m in self.milestones],
+                **({"source_hash": self.source_hash} if self.source_hash else {})}
 
     @cached_property
     def canonical(self) -> bytes:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
 
     from ...app import App
+    from ..ocds.config import MappingConfig
 
 DEFAULT_BATCH = 50
 Progress = Callable[[int, int], None]  # (contracts done, contracts to do) in this run
@@ -61,7 +62,8 @@ class Migration:
     (default: the app's data directory)."""
 
     def __init__(self, app: App, official: LocalAccount, *, admin: LocalAccount | None = None,
-                 work_dir: Path | None = None, batch_size: int = DEFAULT_BATCH, encoding: str | None = None) -> None:
+                 work_dir: Path | None = None, batch_size: int = DEFAULT_BATCH, encoding: str | None = None,
+                 mapping: MappingConfig | None = None) -> None:
         if not 1 <= batch_size <= 500:
             raise GovLedgerError(f"the batch size must be 1 to 500, got {batch_size}")
         root = work_dir if work_dir is not None else app.data_dir
@@ -69,11 +71,17 @@ class Migration:
             raise GovLedgerError("an in-memory ledger needs a work directory for the migration's journal")
         self.app, self.official, self.admin = app, official, admin
         self.root, self.batch_size, self.encoding = Path(root), batch_size, encoding
+        self.mapping = mapping  # given: the source is OCDS, mapped as the OCDS import maps it
 
     def run(self, path: Path, *, dry_run: bool = False, progress: Progress | None = None) -> MigrationResult:
         path = Path(path)
-        run_id = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else "missing"
-        read = read_source(path, self.encoding)
+        run_id = _source_id(path)
+        if self.mapping is not None:
+            from .ocds_source import read_ocds
+
+            read = read_ocds(path, self.mapping)
+        else:
+            read = read_source(path, self.encoding)
         result = MigrationResult(str(path), run_id, len(read.records), list(read.problems), list(read.notes),
                                  dry_run=dry_run)
         app, ledger = self.app, self.app.ledger
@@ -167,3 +175,12 @@ class Migration:
                 return []
         half = len(records) // 2
         return self._register(records[:half], plan, problems) + self._register(records[half:], plan, problems)
+
+
+def _source_id(path: Path) -> str:
+    """A migration's id: the hash of its source (a file, or every file of a directory by name)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path] if path.is_file() else []
+    for f in files:
+        digest.update(str(f.relative_to(path) if path.is_dir() else f.name).encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:16] if files else "missing"
