@@ -78,6 +78,7 @@ def contract_release(app: App, journal: Journal, ocid: str, events: list[dict[st
                                "description": f"value {int(args['previousValue']) / 100:,.2f} -> "
                                               f"{int(args['newValue']) / 100:,.2f} {CURRENCY}"})
     contract["value"] = _value(row.value)
+    contract["status"] = _status(row.status)
     contract["implementation"] = {**(contract.get("implementation") or {}), "milestones": milestones,
                                   "transactions": transactions}
     if amendments:
@@ -114,7 +115,9 @@ def _built(row: Any) -> dict[str, Any]:
 
 
 def _status(status: str) -> str:
-    return {"pending": "pending", "active": "active", "completed": "terminated", "terminated": "cancelled"}.get(
+    """OCDS contractStatus: `terminated` is a contract that ended, completed or not (`cancelled` would say it
+    never came into force)."""
+    return {"pending": "pending", "active": "active", "completed": "terminated", "terminated": "terminated"}.get(
         status, "active")
 
 
