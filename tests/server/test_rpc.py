@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from govledger.accounts import demo_account
 from govledger.app import App
+from govledger.server import ServerSettings, create_app
 from govledger.types import contract_id
 
 
@@ -77,3 +78,9 @@ def test_a_replayed_raw_transaction_is_refused_and_sent_once(client: TestClient,
     again = rpc(client, "eth_sendRawTransaction", [raw])
     assert "error" in again and again["error"]["code"] != -32603
     assert w3.eth.block_number == block
+
+
+def test_rpc_can_be_switched_off(app: App) -> None:
+    with TestClient(create_app(app, ServerSettings(rpc_enabled=False), follow_chain=False)) as no_rpc:
+        r = no_rpc.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"})
+        assert r.status_code == 404 and r.json()["code"] == "not_found"

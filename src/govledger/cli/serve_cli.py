@@ -32,11 +32,14 @@ IDENTITY_FILE = "identity.toml"  # the identity configuration's default place in
 @click.option("--index/--no-index", default=True, show_default=True,
               help="Index the chain into the read model here. Behind a load balancer one process indexes; "
                    "the others pass --no-index and wait for it after each write.")
+@click.option("--rpc/--no-rpc", "rpc_enabled", default=True, show_default=True,
+              help="Answer Ethereum JSON-RPC at /rpc (the CLI, the SDK and ape reach the chain through it).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
 @pass_app
 def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identity_config: Path | None,
-          production: bool, max_body_bytes: int, writes_per_minute: int, index: bool, log_level: str) -> None:
+          production: bool, max_body_bytes: int, writes_per_minute: int, index: bool, rpc_enabled: bool,
+          log_level: str) -> None:
     """Serve the JSON API (/api/v1, spec at /openapi.json), Ethereum JSON-RPC (/rpc) and /healthz,
     /readyz, /metrics. Holds the embedded chain of DATA_DIR (or uses --rpc-url) and keeps the read
     model in sync; CLI commands on DATA_DIR go through this server while it runs."""
@@ -48,7 +51,8 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identit
         identity_config = app_ctx.data_dir / IDENTITY_FILE
     authenticator, signer = _identity(identity_config, app_ctx.data_dir)
     settings = ServerSettings(production=production or not authenticator.development,
-                              max_body_bytes=max_body_bytes, writes_per_minute=writes_per_minute, index=index)
+                              max_body_bytes=max_body_bytes, writes_per_minute=writes_per_minute, index=index,
+                              rpc_enabled=rpc_enabled)
     app = App.open(app_ctx.data_dir, rpc_url=app_ctx.rpc_url, manifest=app_ctx.manifest, db_url=db_url,
                    gas_price=app_ctx.gas_price, signer=signer)
     try:

@@ -47,12 +47,14 @@ async def act(request: Request, state: ServerState, principal: Principal, action
 
 
 def registration_tx(ledger: Any, cid: bytes) -> tuple[str | None, int]:
-    """The transaction that registered `cid`: `Ledger.register` answers with the id only. Looked up in
-    the head block (the write lock is held, so on the embedded chain it is the block just mined)."""
+    """The transaction that registered `cid` and its block: `Ledger.register` answers with the id only.
+    Looked up in the last blocks (the write lock is held: on the embedded chain it is the head block)."""
     head = ledger.w3.eth.block_number
-    for log in ledger.w3.eth.get_logs({"address": ledger.registry.address, "fromBlock": head, "toBlock": head}):
+    logs = ledger.w3.eth.get_logs({"address": ledger.registry.address, "fromBlock": max(0, head - 16),
+                                   "toBlock": head})
+    for log in reversed(logs):  # on a node other blocks may have followed it
         if len(log["topics"]) > 1 and bytes(log["topics"][1]) == cid:
-            return "0x" + bytes(log["transactionHash"]).hex(), head
+            return "0x" + bytes(log["transactionHash"]).hex(), int(log["blockNumber"])
     return None, head
 
 
