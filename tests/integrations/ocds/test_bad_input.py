@@ -154,3 +154,19 @@ def test_lenient_letsThroughSchemaErrorsOutsideTheMappedFields_asWarnings(app, c
     assert outcome[GOOD].action == "registered"
     assert outcome["ocds-test01-bad-1"].action == "refused" and "wrong type or shape" in outcome["ocds-test01-bad-1"].detail
     assert f"{path}: $.releases[0].tender.tenderers[0].name: '' should be non-empty" in lenient.warnings
+
+
+def test_gzippedFiles_areRead_andACutOneIsNamed(tmp_path) -> None:
+    import gzip
+
+    good = tmp_path / "p.json.gz"
+    good.write_bytes(gzip.compress(json.dumps(package(release(GOOD))).encode()))
+    lines = tmp_path / "r.jsonl.gz"
+    lines.write_bytes(gzip.compress((json.dumps(release(GOOD)) + "\n").encode()))
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(good.read_bytes()[:40])
+    items = list(read_any(tmp_path))
+    found = [i for i in items if isinstance(i, Found)]
+    assert sorted(i.source for i in found) == [str(good), str(lines)]
+    [refused] = [i for i in items if isinstance(i, Refused)]
+    assert refused.source == str(cut) and refused.reason.startswith("cannot read")

@@ -7,7 +7,7 @@ the mapping behind them stays one:
   of these, or several JSON values one after another, streamed with ijson (a 200 MB package is never
   held in memory whole: one release at a time);
 - :func:`read_lines`: JSON Lines (``.jsonl``, ``.ndjson``, ``.jl``), a bad line refused alone;
-- :func:`read_dir`: every such file under a directory, in name order;
+- :func:`read_dir`: every such file under a directory, in name order (any of them may be gzipped);
 - :func:`read_url`: one document over HTTP(S) (the paged API is in `govledger.integrations.ocds.sync`).
 """
 
@@ -215,22 +215,34 @@ def read_stream(fp: IO[bytes], source: str, meta: PackageMeta | None = None) -> 
         yield Refused(source, stream.path, f"{kind} ({reason}); nothing after this point was read")
 
 
+def _open(path: Path) -> IO[bytes]:
+    """The file's bytes, uncompressed as they are read when it ends in .gz (bulk downloads often do)."""
+    import gzip
+
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
+
+
+def _kind_suffix(path: Path) -> str:
+    """`.jsonl` for `x.jsonl` and `x.jsonl.gz`."""
+    return (path.with_suffix("") if path.suffix.lower() == ".gz" else path).suffix.lower()
+
+
 def read_file(path: Path, meta: PackageMeta | None = None) -> Iterator[Item]:
-    """Items of one file (JSON Lines by extension, any other JSON streamed)."""
-    if path.suffix.lower() in JSON_LINES:
+    """Items of one file (JSON Lines by extension, any other JSON streamed; either may be gzipped)."""
+    if _kind_suffix(path) in JSON_LINES:
         yield from read_lines(path)
         return
     try:
-        with path.open("rb") as fp:
+        with _open(path) as fp:
             yield from read_stream(fp, str(path), meta)
-    except OSError as exc:
-        yield Refused(str(path), "$", f"cannot read: {exc.strerror or exc}")
+    except (OSError, EOFError) as exc:  # gzip's BadGzipFile is an OSError; a cut-off .gz an EOFError
+        yield Refused(str(path), "$", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
 
 
 def read_lines(path: Path) -> Iterator[Item]:
     """Items of a JSON Lines file: one JSON value per line; a bad line is refused, the others go on."""
     try:
-        with path.open("rb") as fp:
+        with _open(path) as fp:
             for number, line in enumerate(fp, 1):
                 if not line.strip():
                     continue
@@ -241,13 +253,13 @@ def read_lines(path: Path) -> Iterator[Item]:
                     yield Refused(str(path), where, f"invalid JSON ({exc})")
                     continue
                 yield from classify(value, str(path), where)
-    except OSError as exc:
+    except (OSError, EOFError) as exc:
         yield Refused(str(path), "$", f"cannot read: {exc.strerror or exc}")
 
 
 def read_dir(directory: Path) -> Iterator[Item]:
     """Items of every JSON / JSON Lines file under `directory`, in path order."""
-    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in JSON_FILES):
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and _kind_suffix(p) in JSON_FILES):
         yield from read_file(path)
 
 
