@@ -71,7 +71,11 @@ def test_aBadRecord_isNamed_andTheValidOneStillGoesIn(app, config, journal, tmp_
 def test_duplicateOcids_withDifferentBuyers_areRefused(app, config, journal, tmp_path) -> None:
     one, other = release("ocds-test01-bad-1"), release("ocds-test01-bad-1", "r2", buyer="ID-OTHER-BUYER")
     outcome = _by_ocid(_import(app, config, journal, write(tmp_path / "p.json", package(one, other, release(GOOD)))))
-    assert outcome["ocds-test01-bad-1"].action == "refused" and "different buyers" in outcome["ocds-test01-bad-1"].detail
+    path = tmp_path / "p.json"
+    assert outcome["ocds-test01-bad-1"].action == "refused"
+    assert outcome["ocds-test01-bad-1"].detail == (f"buyer 'ID-OTHER-BUYER' here, buyer 'ID-PEMDA-CONTOH-DPUPR' at {path}: "
+                                                   "$.releases[0]: one ocid with different buyers")
+    assert outcome["ocds-test01-bad-1"].where == f"{path}: $.releases[1]"
     assert outcome[GOOD].action == "registered"
 
 

@@ -84,7 +84,7 @@ class OcdsImporter:
             for group in staging.groups():
                 outcome = self._one(group)
                 report.outcomes.append(outcome)
-                spoiled_by_item.add(group.problem)
+                spoiled_by_item.add(str(group.problem))
             report.refused_items = [str(r) for r in staging.refused if str(r) not in spoiled_by_item]
             report.warnings = staging.warnings
         finally:
@@ -96,8 +96,8 @@ class OcdsImporter:
 
     def _one(self, group: Group) -> Outcome:
         if group.problem is not None:
-            return Outcome(group.ocid, "refused", group.problem.split(": ", 2)[-1] if ": " in group.problem
-                           else group.problem, _where(group.problem))
+            return Outcome(group.ocid, "refused", group.problem.reason,
+                           f"{group.problem.source}: {group.problem.path}")
         entry = self.journal.get(group.ocid)
         new = dict(group.releases)
         if group.record is not None:
@@ -193,11 +193,6 @@ class OcdsImporter:
                       "an amendment can be proposed once it is active")
         self.journal.add_amendment(ocid, mapped.fingerprint, status, _terms(spec), compiled, reason, new)
         return Outcome(ocid, f"amendment-{status}", f"{detail}: {reason}", group.where)
-
-
-def _where(problem: str) -> str:
-    parts = problem.split(": ", 2)
-    return ": ".join(parts[:2]) if len(parts) == 3 else ""
 
 
 def _terms(spec: ContractSpec) -> dict[str, Any]:

@@ -29,7 +29,7 @@ class Group:
     releases: dict[str, dict[str, Any]] = field(default_factory=dict)  # release id -> release
     record: dict[str, Any] | None = None  # a record's compiled release, when the input had a record
     where: str = ""  # source: path of the last item, to name the record in a refusal
-    problem: str | None = None  # set when any of its items was bad
+    problem: Refused | None = None  # set when any of its items was bad
 
 
 class Staging:
@@ -44,7 +44,7 @@ class Staging:
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.executescript("CREATE TABLE items (ocid TEXT, kind TEXT, rid TEXT, digest TEXT, source TEXT, "
                               "path TEXT, buyer TEXT, data TEXT); CREATE INDEX items_ocid ON items (ocid);"
-                              "CREATE TABLE bad (ocid TEXT PRIMARY KEY, reason TEXT)")
+                              "CREATE TABLE bad (ocid TEXT PRIMARY KEY, source TEXT, path TEXT, reason TEXT)")
         self.refused: list[Refused] = []
         self.warnings: list[str] = []  # schema errors let through by `lenient`
         self.lenient = lenient
@@ -58,13 +58,15 @@ class Staging:
             if isinstance(item, Refused):
                 self.refused.append(item)
                 if item.ocid:
-                    self._spoil(item.ocid, str(item))
+                    self._spoil(item)
             else:
                 self.add(item)
         self.db.commit()
 
-    def _spoil(self, ocid: str, reason: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO bad VALUES (?, ?)", (ocid, reason))
+    def _spoil(self, refused: Refused) -> None:
+        """The first bad item of an ocid refuses the whole record."""
+        self.db.execute("INSERT OR IGNORE INTO bad VALUES (?, ?, ?, ?)",
+                        (refused.ocid, refused.source, refused.path, refused.reason))
 
     def add(self, item: Found) -> None:
         self.items += 1
@@ -76,7 +78,7 @@ class Staging:
             release = record_release(item.data) if item.kind == "record" else item.data
         except Unmappable as exc:  # a record with linked releases only, or releases that cannot be merged
             self.refused.append(Refused(item.source, f"{item.path}{exc.path[1:]}", exc.reason, ocid))
-            self._spoil(ocid, str(self.refused[-1]))
+            self._spoil(self.refused[-1])
             return
         base = f"{item.path}.compiledRelease" if item.kind == "record" and "compiledRelease" in item.data else item.path
         problems = list(schema.errors(release))
@@ -87,7 +89,7 @@ class Staging:
                 self.warnings.append(f"{item.source}: {base + path[1:]}: {reason}{more}")
             else:
                 self.refused.append(Refused(item.source, base + path[1:], f"{reason}{more}", ocid))
-                self._spoil(ocid, str(self.refused[-1]))
+                self._spoil(self.refused[-1])
                 return
         data = canonical(release)
         rid = str(release.get("id") or hashlib.sha256(data).hexdigest())
@@ -96,28 +98,29 @@ class Staging:
                          buyer_id(release), data.decode()))
 
     def groups(self) -> Iterator[Group]:
-        bad = dict(self.db.execute("SELECT ocid, reason FROM bad"))
+        bad = {r[0]: Refused(r[1], r[2], r[3], r[0]) for r in self.db.execute("SELECT ocid, source, path, reason FROM bad")}
         ocids = [r[0] for r in self.db.execute("SELECT DISTINCT ocid FROM items ORDER BY ocid")]
         for ocid in ocids:
             group = Group(ocid, problem=bad.pop(ocid, None))
             rows = self.db.execute("SELECT kind, rid, digest, source, path, buyer, data FROM items WHERE ocid = ? "
                                    "ORDER BY rowid", (ocid,)).fetchall()
-            buyers: dict[str, str] = {}
+            buyers: dict[str, tuple[str, str]] = {}
             digests: dict[str, str] = {}
             for kind, rid, digest, source, path, buyer, data in rows:
                 group.where = f"{source}: {path}"
                 if buyer is not None:
-                    buyers.setdefault(buyer, group.where)
+                    buyers.setdefault(buyer, (source, path))
                 if digests.setdefault(f"{kind}:{rid}", digest) != digest and group.problem is None:
-                    group.problem = f"{group.where}: release id {rid!r} appears again with other content"
+                    group.problem = Refused(source, path, f"release id {rid!r} appears again with other content", ocid)
                 release = json.loads(data)
                 if kind == "record":
                     group.record = release
                 else:
                     group.releases[rid] = release
             if len(buyers) > 1 and group.problem is None:
-                group.problem = "; ".join(f"buyer {b!r} at {w}" for b, w in buyers.items()) + \
-                    ": one ocid with different buyers"
+                (first, (src, at)), (other, where) = list(buyers.items())[:2]
+                group.problem = Refused(*where, f"buyer {other!r} here, buyer {first!r} at {src}: {at}: one ocid "
+                                                "with different buyers", ocid)
             yield group
         for ocid, reason in bad.items():  # every item of it was bad
             yield Group(ocid, problem=reason)
