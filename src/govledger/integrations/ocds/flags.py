@@ -9,12 +9,12 @@ from ...audit.ocds import OcdsSettings, ocds_flags
 from .journal import JOURNAL_FILE, Journal
 
 
-def imported_flags(data_dir: Path | None, settings: OcdsSettings = OcdsSettings()) -> list[Flag]:
+def imported_flags(data_dir: Path | None, settings: OcdsSettings | None = None) -> list[Flag]:
     """Flags of every compiled release the OCDS import registered in `data_dir` (none if it never ran)."""
     if data_dir is None or not (Path(data_dir) / JOURNAL_FILE).is_file():
         return []
     journal = Journal(Path(data_dir) / JOURNAL_FILE)
     try:
-        return ocds_flags(journal.compiled_releases(), settings)
+        return ocds_flags(journal.compiled_releases(), settings or OcdsSettings())
     finally:
         journal.close()

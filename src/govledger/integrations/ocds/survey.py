@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .mapping import _org_ids, buyer_id, milestone_value
+from .mapping import Unmappable, _org_ids, buyer_id, milestone_value
 from .merge import record_release
 from .sources import Found, Item
 
@@ -79,6 +79,6 @@ def survey(items: Iterable[Item]) -> Survey:
             continue
         try:
             out.add(record_release(item.data) if item.kind == "record" else item.data)
-        except Exception:  # a record that cannot be compiled: the import will name it
+        except (Unmappable, AttributeError, TypeError, ValueError, KeyError):  # the import will name it
             out.refused += 1
     return out
