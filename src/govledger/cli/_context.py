@@ -48,14 +48,27 @@ class AppContext:
         self.lock_timeout: float | None = None  # None: the ledger's default wait for another writer
         self._app: App | None = None
         self._reader: ReadModelReader | None = None
+        self._served: str | None = None
+
+    @property
+    def served_rpc_url(self) -> str | None:
+        """The /rpc URL of a `govledger serve` holding this data directory (never with --rpc-url): the
+        command then goes through it instead of waiting for the chain lock, and leaves indexing to it."""
+        if self.rpc_url is not None:
+            return None
+        if self._served is None:
+            from ..server.locate import running_server
+
+            self._served = running_server(self.data_dir) or ""
+        return self._served or None
 
     @property
     def app(self) -> App:
         if self._app is None:
             from ..app import App
 
-            self._app = App.open(self.data_dir, rpc_url=self.rpc_url, manifest=self.manifest,
-                                 gas_price=self.gas_price, create=self.create, lock_timeout=self.lock_timeout,
+            self._app = App.open(self.data_dir, rpc_url=self.rpc_url or self.served_rpc_url,
+                                 manifest=self.manifest, gas_price=self.gas_price, create=self.create, lock_timeout=self.lock_timeout,
                                  signer=DemoSigner())
         return self._app
 
@@ -77,6 +90,8 @@ class AppContext:
         from ..chain.head import read_head
         from ..reads import READ_MODEL_FILE, ReadModelReader
 
+        if self.served_rpc_url is not None:  # the server indexes every block before it answers
+            return ReadModelReader.over_sqlite(self.data_dir / READ_MODEL_FILE)
         if self.rpc_url is not None:
             self._sync_or_refuse()
             return self.app.reads
@@ -114,7 +129,7 @@ class AppContext:
         if self._app is None:
             return
         try:
-            if self.rpc_url is None:
+            if self.rpc_url is None and self.served_rpc_url is None:
                 self._app.sync()
         except Exception as exc:  # the command itself succeeded; `audit replay` can catch up later
             click.echo(f"warning: the read model was not updated ({exc}); run `govledger audit replay`", err=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,8 @@ def running_server(data_dir: Path | str, timeout: float = 1.0) -> str | None:
     info = read_server_file(data_dir)
     if info is None or not _alive(info.get("pid")):
         return None
+    import urllib.request  # only when a server file is there: every CLI command asks
+
     try:
         with urllib.request.urlopen(info["url"] + "/healthz", timeout=timeout) as response:
             if response.status != 200:
