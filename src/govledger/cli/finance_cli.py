@@ -19,15 +19,17 @@ def finance() -> None:
 @finance.command("orders")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Folder for the orders (JSON + CSV).")
 @click.option("--endpoint", metavar="URL", help="POST each order to this HTTP endpoint instead.")
+@click.option("--confirmations", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Wait until a release is this many blocks deep (on a network with reorgs).")
 @signer_options
 @json_option
 @pass_app
-def orders_cmd(app: AppContext, out: Path | None, endpoint: str | None, as_: str | None, keystore: Path | None,
-               as_json: bool) -> None:
+def orders_cmd(app: AppContext, out: Path | None, endpoint: str | None, confirmations: int, as_: str | None,
+               keystore: Path | None, as_json: bool) -> None:
     """Write (or POST) a signed payment order for every payment released on chain and not yet sent."""
     from ..integrations.finance import OrderExporter, subscribe_orders
 
-    exporter = OrderExporter(signer(as_, keystore), folder=out, endpoint=endpoint)
+    exporter = OrderExporter(signer(as_, keystore), folder=out, endpoint=endpoint, confirmations=confirmations)
     unsubscribe = subscribe_orders(app.app, exporter)  # the orders follow the sync, as in the server
     try:
         app.app.sync()

@@ -166,3 +166,10 @@ def test_import_sameNumberWithOtherContent_refused_otherEncodingRefused(paid: Ap
     latin.write_bytes("number,date,amount,account,reference\nSP2D-2,2030-02-01,5,Bank Café,x\n".encode("cp1252"))
     refused = import_disbursements(paid.engine, latin)
     assert refused.imported == 0 and "is not UTF-8" in refused.problems[0].reason
+
+
+def test_confirmations_holdBackReleasesNotYetDeepEnough(paid: App, tmp_path: Path) -> None:
+    newest = max(r.block_number for r in releases(paid.engine))
+    head = paid.ledger.w3.eth.block_number
+    held = OrderExporter(ACC["official"], folder=tmp_path, confirmations=head - newest + 1).export(paid.engine)
+    assert len(held.written) == 3  # the newest release waits for one more block

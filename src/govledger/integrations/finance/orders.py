@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import GovLedgerError, GovLedgerValueError
 from ...money import format_rupiah
 from ..migration.store import atomic_write
-from .releases import Release, releases
+from .releases import Release, indexed_head, releases
 from .tables import delivered, finance_tables, record_delivery
 
 if TYPE_CHECKING:
@@ -96,10 +96,12 @@ class OrderExporter:
     """Writes the payment order of every release not yet written (folder) or delivered (HTTP endpoint)."""
 
     def __init__(self, account: LocalAccount, *, folder: Path | None = None, endpoint: str | None = None,
-                 post: Callable[[str, dict[str, Any]], int] | None = None, timeout: float = 10.0) -> None:
+                 post: Callable[[str, dict[str, Any]], int] | None = None, timeout: float = 10.0,
+                 confirmations: int = 0) -> None:
         if (folder is None) == (endpoint is None):
             raise GovLedgerValueError("payment orders go to a folder or to an HTTP endpoint: give one of them")
         self.account, self.folder, self.endpoint, self.timeout = account, folder, endpoint, timeout
+        self.confirmations = confirmations  # a release waits until this many blocks are indexed after it
         self._post = post or self._http_post
         self.last: ExportResult | None = None  # what the latest export did (a subscriber's caller reads it)
 
@@ -107,6 +109,9 @@ class OrderExporter:
         finance_tables(engine)
         result = ExportResult()
         items = releases(engine)
+        if self.confirmations:
+            indexed = indexed_head(engine)
+            items = [r for r in items if indexed is not None and r.block_number + self.confirmations <= indexed]
         if self.folder is not None:
             self._to_folder(items, result)
         else:

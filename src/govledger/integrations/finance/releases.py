@@ -76,3 +76,10 @@ def known_ocids(engine: Engine) -> dict[str, str]:
     c = schema.contracts.c
     with engine.connect() as conn:
         return {r.ocid: r.contract_id for r in conn.execute(select(c.ocid, c.contract_id))}
+
+
+def indexed_head(engine: Engine) -> int | None:
+    """The last block the read model indexed, or None before the first sync."""
+    with engine.connect() as conn:
+        return conn.execute(select(schema.checkpoints.c.block_number).where(
+            schema.checkpoints.c.name == "main")).scalar()
