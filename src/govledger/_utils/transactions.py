@@ -24,6 +24,11 @@ class TransactionSender:
         self.chain_id = w3.eth.chain_id
         # A fixed gas price (e.g. 0 on a permissioned network); None lets web3 price EIP-1559 fees.
         self.gas_price = gas_price
+        # A chain that refuses a failing transaction before it enters a block (the embedded one) checks
+        # and mines in one execution: offer the block's gas limit instead of estimating (a second run).
+        self._execute_once_gas: int | None = None
+        if getattr(w3.provider, "refuses_failed_transactions", False):
+            self._execute_once_gas = int(w3.eth.get_block("latest")["gasLimit"])
 
     def send(self, sender: LocalAccount, call: Any, *, gas: int | None = None) -> Receipt:
         """Send contract function `call` (or a constructor) signed by `sender`; the receipt when mined."""
@@ -36,10 +41,13 @@ class TransactionSender:
             params["gasPrice"] = self.gas_price
         if gas is not None:
             params["gas"] = gas
-        # Building estimates gas by executing the call: a revert surfaces here, before anything is sent.
+        elif self._execute_once_gas is not None:
+            params["gas"] = self._execute_once_gas
+        # Building estimates gas by executing the call unless the gas is given: a revert surfaces here
+        # (or, on a chain that refuses failing transactions, when sent), before anything is mined.
         tx = self.guard(lambda: call.build_transaction(params))
         signed = sender.sign_transaction(tx)
-        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
             # Replay at the parent block to learn why it failed (state moved between estimate and mining).

@@ -8,12 +8,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from eth.abc import BlockAPI, BlockHeaderAPI, SignedTransactionAPI
+from eth.abc import (
+    BlockAPI,
+    BlockHeaderAPI,
+    ComputationAPI,
+    ReceiptAPI,
+    SignedTransactionAPI,
+)
 from eth.chains.base import MiningChain
 from eth.db.atomic import AtomicDB
 from eth.db.chain import ChainDB
 from eth.exceptions import CanonicalHeadNotFound
 from eth.exceptions import HeaderNotFound as EVMHeaderNotFound
+from eth.exceptions import Revert as EVMRevert
 from eth.exceptions import TransactionNotFound as EVMTransactionNotFound
 from eth.vm.forks import PragueVM
 from eth_tester.backends.pyevm.main import ZERO_ADDRESS, PyEVMBackend
@@ -21,12 +28,13 @@ from eth_tester.backends.pyevm.serializers import (
     serialize_transaction,
     serialize_transaction_receipt,
 )
-from eth_tester.exceptions import TransactionNotFound
+from eth_tester.exceptions import TransactionFailed, TransactionNotFound
 from eth_utils import encode_hex, to_canonical_address
 
 from .errors import ChainError, ChainReadOnlyError, NoLedgerError
-from .head import GENESIS_HASH
 from .gas import one_run_gas_estimate
+from .head import GENESIS_HASH
+from .log_index import LogIndex
 from .sqlite_db import SQLiteDB
 
 PREFUND_WEI = 10**24
@@ -54,6 +62,36 @@ class EmbeddedPosChain(MiningChain):
 
     def get_transaction_builder(self) -> Any:  # used by PyEVMBackend to build transactions
         return self.get_vm().get_transaction_builder()
+
+    def apply_transaction(self, transaction: SignedTransactionAPI) -> tuple[BlockAPI, ReceiptAPI, ComputationAPI]:
+        """Add `transaction` to the pending block, or refuse it when its execution fails: its state
+        changes are undone and nothing enters the block (no failed transaction is ever mined here).
+
+        The one execution is both the check and the mining run, so a client that knows the gas it
+        offers needs no separate estimate (the SDK sends with the block's gas limit).
+        """
+        vm = self.get_vm(self.header)
+        base_block = vm.get_block()
+        vm.validate_transaction_against_header(base_block.header, transaction)
+        vm.state.lock_changes()  # as VM.apply_transaction does: earlier transactions stay
+        snapshot = vm.state.snapshot()
+        computation = vm.state.apply_transaction(transaction)
+        if computation.is_error:
+            vm.state.revert(snapshot)
+            error = computation.error
+            if isinstance(error, EVMRevert):  # the revert data, as eth-tester's estimate raises it
+                raise TransactionFailed(error.args[0] if error.args else b"")
+            raise TransactionFailed(f"transaction refused: its execution failed ({type(error).__name__}: {error})")
+        receipt = vm.make_receipt(base_block.header, transaction, computation, vm.state)
+        vm.validate_receipt(receipt)
+        header_with_receipt = vm.add_receipt_to_header(base_block.header, receipt)
+        vm.state.persist()
+        new_header = header_with_receipt.copy(state_root=vm.state.state_root)
+        new_block = vm.set_block_transactions_and_withdrawals(
+            base_block, new_header, base_block.transactions + (transaction,),
+            base_block.get_receipts(self.chaindb) + (receipt,))
+        self.header = new_block.header
+        return new_block, receipt, computation
 
 
 def open_or_create_chain(
@@ -113,6 +151,11 @@ class PersistentPyEVMBackend(PyEVMBackend):
         self.account_keys: tuple[Any, ...] = ()
         self.chain = chain
         self._db = db
+        self.log_index = LogIndex(db)
+        head = chain.get_canonical_head()
+        if not db.read_only and not self.log_index.is_current(head):  # a chain file from before the index
+            self.log_index.follow(chain.chaindb, head)
+            db.commit()
 
     def reset_to_genesis(self, *args: Any, **kwargs: Any) -> None:
         raise ChainError("a persistent chain cannot be reset; open a new data directory instead")
@@ -130,6 +173,7 @@ class PersistentPyEVMBackend(PyEVMBackend):
         try:
             yield
             head = self.chain.chaindb.get_canonical_head()
+            self.log_index.follow(self.chain.chaindb, head)
             self._db.set_head(head.block_number, encode_hex(head.hash))  # in the block's transaction
             self._db.commit()
         except BaseException:

@@ -21,6 +21,7 @@ from .dir_lock import DirectoryLock
 from .dir_lock import lock_timeout as lock_timeout_seconds
 from .errors import ChainError
 from .head import CHAIN_FILE
+from .log_filter import indexed_get_logs
 from .sqlite_db import SQLiteDB
 
 
@@ -28,9 +29,13 @@ class _EmbeddedProvider(EthereumTesterProvider):
     """Serialises requests (eth-tester and the SQLite connection are not thread-safe) and refuses
     them once the chain is closed."""
 
+    # The chain refuses a transaction whose execution fails instead of mining it (EmbeddedPosChain).
+    refuses_failed_transactions = True
+
     def __init__(self, tester: EthereumTester, chain_id: int, label: str) -> None:
         # web3's endpoint table for eth-tester answers eth_chainId with a constant; answer with ours.
-        endpoints = {**API_ENDPOINTS, "eth": {**API_ENDPOINTS["eth"], "chainId": _const(chain_id)}}
+        endpoints = {**API_ENDPOINTS, "eth": {**API_ENDPOINTS["eth"], "chainId": _const(chain_id),
+                                              "getLogs": indexed_get_logs}}
         super().__init__(ethereum_tester=tester, api_endpoints=endpoints)
         self.request_lock = threading.RLock()
         self.closed = False

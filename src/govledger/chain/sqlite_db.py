@@ -8,16 +8,20 @@ or not at all (a crash before the commit rolls all of them back).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from eth.db.backends.base import BaseDB
 
 from .errors import ChainError, ChainReadOnlyError
 from .head import GENESIS_HASH, HEAD_HASH, HEAD_NUMBER, connect_read_only
+from .log_index import SCHEMA as LOG_INDEX_SCHEMA
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    *LOG_INDEX_SCHEMA,
 )
 
 
@@ -95,6 +99,23 @@ class SQLiteDB(BaseDB):
         self.set_meta(HEAD_HASH, block_hash)
         if genesis_hash is not None:
             self.set_meta(GENESIS_HASH, genesis_hash)
+
+    # --- other tables of the chain file (the log index) ----------------------------------------
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A write, in the open block transaction."""
+        self._begin()
+        self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._begin()
+        self._conn.executemany(sql, rows)
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        return self._conn.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+
+    def query_all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, params).fetchall()
 
     # --- transaction control -------------------------------------------------------------------
 
