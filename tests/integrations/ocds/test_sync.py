@@ -116,3 +116,14 @@ def test_import_fromAUrl(app, config, journal, server) -> None:
     server.pages["/one.json"] = package(release("ocds-test01-url-1"))
     url = f"http://127.0.0.1:{server.server_address[1]}/one.json"
     assert OcdsImporter(app, config, journal).run(read_any(url)).counts == {"registered": 1}
+
+
+def test_aNextLinkThatIsNotHttp_isNotFollowed(app, config, journal, server, tmp_path, caplog) -> None:
+    secret = tmp_path / "secret.json"
+    secret.write_text("{}")
+    server.pages["/one"] = {**package(release("ocds-test01-url-1")), "links": {"next": secret.as_uri()}}
+    url = f"http://127.0.0.1:{server.server_address[1]}/one"
+    sync = OcdsSync(OcdsImporter(app, config, journal), url, Checkpoint(tmp_path / "cp.json"), sleep=lambda _: None)
+    with caplog.at_level("ERROR", logger="govledger.ocds.sync"):
+        assert sync.run_once().pages == 1
+    assert any("is not an http(s) URL" in r.message for r in caplog.records)

@@ -42,7 +42,7 @@ def fetch_page(url: str, timeout: float) -> bytes:
     from urllib.request import Request, urlopen
 
     request = Request(url, headers={"Accept": "application/json", "User-Agent": "govledger-ocds-sync"})
-    with urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only: checked by the CLI)
+    with urlopen(request, timeout=timeout) as response:
         return response.read()
 
 
@@ -107,6 +107,9 @@ class OcdsSync:
             for line in report.lines()[1:]:
                 log.info("  %s", line)
             nxt = meta.next_url
+            if nxt is not None and not nxt.startswith(("http://", "https://")):
+                log.error("page %s: links.next %r is not an http(s) URL; stopping here", url, nxt)
+                nxt = None  # never file:// or another scheme from what a server sent
             if nxt is None or nxt == url:
                 self.checkpoint.save(self.source, url)  # the last page: asked again next time for new releases
                 break
