@@ -110,3 +110,12 @@ def _cumulative(steps: list[tuple[int, int]], value: int) -> tuple[Point, ...]:
         else:
             points.append(Point(at, percent))
     return tuple(points)
+
+
+def now_of(engine: Engine) -> int:
+    """Today for the read model: the wall clock, or the newest indexed block when the chain runs ahead of it
+    (a test chain moved forward in time)."""
+    with engine.connect() as conn:
+        newest = conn.execute(select(schema.events.c.block_timestamp).order_by(
+            schema.events.c.block_number.desc()).limit(1)).scalar()
+    return max(int(datetime.now(timezone.utc).timestamp()), int(newest or 0))
