@@ -17,19 +17,23 @@ from starlette.responses import Response
 
 from .context import WebState, render
 from .guards import PageRefused
+from .routes import desk
 
 STATIC = Path(__file__).parent / "static"
 
 
 def routers() -> list[Any]:
     from .routes import admin, auditor, contract, contractor, inspector, official, public, signin
+    from .routes import inbox, portal, support, tracking  # tracking, portal, notifications, support desk
 
-    return [m.router for m in (signin, public, contract, official, contractor, inspector, auditor, admin)]
+    return [m.router for m in (signin, public, contract, official, contractor, inspector, auditor, admin, portal,
+                               tracking, inbox, support)]
 
 
 def install(api: FastAPI, documents_dir: Path | None = None) -> None:
     app = api.state.server.app
     api.state.web = WebState(getattr(app, "data_dir", None), documents_dir)
+    desk.setup(api)  # notifications and support tables, the notifier on the App's syncs
     for router in routers():
         api.include_router(router)
     api.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

@@ -15,6 +15,7 @@ from ..context import redirect, render, session_of, store_session, translate
 from ..guards import PageRefused, form_of, text
 from ..i18n import LANG_COOKIE, LANGUAGES, N_
 from ..sessions import WebUser, new_session
+from .desk import remember_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,6 +64,7 @@ async def signin_development(request: Request) -> Response:
 def _signed_in(request: Request, user: WebUser) -> Response:
     response = redirect(home_of(user), translate(request, N_("Signed in as %(name)s.")) % {"name": user.name})
     store_session(request, response, new_session(user))  # a fresh session (and CSRF token) at sign-in
+    remember_user(request, user)  # the inboxes know who they are
     return response
 
 
