@@ -54,6 +54,11 @@ def test_aChangedRelease_isHeldAsAnAmendmentProposal_whileThePendingContractKeep
     assert report.counts == {"amendment-held": 1}, report.lines()
     assert app.ledger.contract("ocds-test01-imp-1").value == 900_000_000_00
     assert run(app, config, journal, tmp_path / "b.json").counts == {"unchanged": 1}
+    app.ledger.accept(app.signer.account("contractor"), "ocds-test01-imp-1")  # now active: the next run proposes it
+    later = run(app, config, journal, tmp_path / "b.json")
+    assert later.counts == {"amendment-proposed": 1, "unchanged": 1}, later.lines()
+    assert [r["event"] for r in _events(app)].count("AmendmentProposed") == 1
+    assert run(app, config, journal, tmp_path / "b.json").counts == {"unchanged": 1}
 
 
 def test_aChangedRelease_ofAnActiveContract_isProposedOnTheLedger(app, config, journal, tmp_path) -> None:

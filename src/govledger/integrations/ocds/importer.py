@@ -76,6 +76,8 @@ class OcdsImporter:
     def run(self, items: Iterable[Item]) -> ImportReport:
         started = time.perf_counter()
         report = ImportReport(dry_run=self.dry_run)
+        if not self.dry_run:
+            report.outcomes += self.propose_held()
         staging = Staging(lenient=self.lenient)
         try:
             staging.add_all(items)
@@ -181,23 +183,45 @@ class OcdsImporter:
                   f"{len(changes)} milestone change(s)")
         if self.dry_run:
             return Outcome(ocid, "would-amend", detail)
-        contract = self.app.ledger.contract(ocid)
-        rationale = mapped.spec.document_hash  # the hash of the compiled release that asks for the change
-        if contract.status == ContractStatus.ACTIVE and not contract.disputed:
-            self.app.ledger.propose_amendment(self.app.signer.account(mapped.official), ocid, spec.value,
-                                              rationale, changes)
-            status, reason = "proposed", "proposed on the ledger; the contractor must consent"
-        else:
-            status = "held"
-            reason = (f"held: the contract is {contract.status.label}{' and disputed' if contract.disputed else ''}; "
-                      "an amendment can be proposed once it is active")
-        self.journal.add_amendment(ocid, mapped.fingerprint, status, _terms(spec), compiled, reason, new)
+        status, reason = self._propose(ocid, mapped.official, spec.value, spec.document_hash, changes)
+        self.journal.add_amendment(ocid, mapped.fingerprint, status, {**_terms(spec), "official": mapped.official},
+                                   compiled, reason, new)
         return Outcome(ocid, f"amendment-{status}", f"{detail}: {reason}", group.where)
+
+    def _propose(self, ocid: str, official: str, value: Sen, rationale: bytes,
+                 changes: list[MilestoneChange]) -> tuple[str, str]:
+        """Propose on the ledger when the contract is active and undisputed; else say why it is held.
+        The rationale is the hash of the compiled release that asks for the change."""
+        contract = self.app.ledger.contract(ocid)
+        if contract.status == ContractStatus.ACTIVE and not contract.disputed:
+            self.app.ledger.propose_amendment(self.app.signer.account(official), ocid, value, rationale, changes)
+            return "proposed", "proposed on the ledger; the contractor must consent"
+        return "held", (f"held: the contract is {contract.status.label}{' and disputed' if contract.disputed else ''}; "
+                        "it is proposed by the first import after it becomes active")
+
+    def propose_held(self) -> list[Outcome]:
+        """Propose every held amendment whose contract has become active since (each import run starts here)."""
+        out = []
+        for held in self.journal.amendments("held"):
+            ocid, terms, entry = held["ocid"], held["terms"], self.journal.get(held["ocid"])
+            if entry is None or "official" not in terms:
+                continue
+            new = tuple(MilestoneSpec(Sen(a), date.fromisoformat(d), tuple(i), k) for a, d, i, k in terms["milestones"])
+            try:
+                status, reason = self._propose(ocid, terms["official"], Sen(terms["value"]),
+                                               bytes.fromhex(terms["rationale"]), _changes(entry.terms["milestones"], new))
+            except GovLedgerError as exc:
+                out.append(Outcome(ocid, "refused", f"the held amendment was refused by the ledger: {exc}"))
+                continue
+            if status == "proposed":
+                self.journal.amendment_proposed(ocid, held["fingerprint"], reason)
+                out.append(Outcome(ocid, "amendment-proposed", f"the held amendment: {reason}"))
+        return out
 
 
 def _terms(spec: ContractSpec) -> dict[str, Any]:
     return {"ocid": spec.ocid, "agency": spec.agency, "contractor": spec.contractor, "value": spec.value,
-            "start": str(spec.start), "end": str(spec.end),
+            "start": str(spec.start), "end": str(spec.end), "rationale": spec.document_hash.hex(),
             "milestones": [[m.amount, str(m.due), list(m.inspectors), m.required_approvals] for m in spec.milestones]}
 
 

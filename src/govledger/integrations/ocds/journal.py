@@ -117,9 +117,16 @@ class Journal:
                       (ocid, fingerprint, status, dumps(terms), dumps(compiled), reason, dumps(sorted(releases)),
                        time.time()))])
 
-    def amendments(self) -> list[dict[str, Any]]:
-        return [{"ocid": r[0], "status": r[1], "reason": r[2], "release_ids": json.loads(r[3])} for r in
-                self.db.execute("SELECT ocid, status, reason, release_ids FROM amendments ORDER BY ocid, updated")]
+    def amendments(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Amendment proposals (all, or those with `status`), oldest first, with their terms and compiled release."""
+        rows = self.db.execute("SELECT ocid, fingerprint, status, reason, release_ids, terms, compiled FROM amendments "
+                               "WHERE ? IS NULL OR status = ? ORDER BY updated", (status, status)).fetchall()
+        return [{"ocid": r[0], "fingerprint": r[1], "status": r[2], "reason": r[3], "release_ids": json.loads(r[4]),
+                 "terms": json.loads(r[5]), "compiled": json.loads(r[6])} for r in rows]
+
+    def amendment_proposed(self, ocid: str, fingerprint: str, reason: str) -> None:
+        self._write([("UPDATE amendments SET status = 'proposed', reason = ?, updated = ? WHERE ocid = ? AND "
+                      "fingerprint = ?", (reason, time.time(), ocid, fingerprint))])
 
     def compiled_releases(self) -> list[dict[str, Any]]:
         """The compiled release of every registered record (what `audit flags` judges)."""
