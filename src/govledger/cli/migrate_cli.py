@@ -128,11 +128,11 @@ def report_cmd(ctx: click.Context, app: AppContext, as_json: bool) -> None:
         raise NotFoundError(f"no migration has run in {app.data_dir}")
     fields = report.get("report") or {}
     emit(as_json, report, lambda: "\n".join(
-        [f"{report['source']}: {report['read']} read, {len(report['problems'])} refused, "
-         f"{report['registered_now']} registered, {report['already_registered']} already there, "
-         f"{report['closed']} closed anchored",
-         f"{fields.get('compared', 0)} contracts compared ({fields.get('fields', 0)} fields): "
-         f"{fields.get('matching', 0)} match; {len(fields.get('differences', []))} difference(s)"]
+        [(f"{report['source']}: {report['read']} read, {len(report['problems'])} refused, "
+          f"{report['registered_now']} registered, {report['already_registered']} already there, "
+          f"{report['closed']} closed anchored"),
+         (f"{fields.get('compared', 0)} contracts compared ({fields.get('fields', 0)} fields): "
+          f"{fields.get('matching', 0)} match; {len(fields.get('differences', []))} difference(s)")]
         + [f"REFUSED {p['where']}: {p['reason']}" for p in report["problems"]]
         + [f"DIFFERENCE {d['ocid']}: {d['field']}: source {d['source']!r}, ledger {d['ledger']!r}"
            for d in fields.get("differences", [])]))

@@ -16,7 +16,13 @@ from govledger.accounts import demo_accounts
 from govledger.app import App
 from govledger.errors import GovLedgerError
 from govledger.integrations.finance import (
-    ORDER_FIELDS, OrderExporter, OrderSignatureError, import_disbursements, reconcile, releases, subscribe_orders,
+    ORDER_FIELDS,
+    OrderExporter,
+    OrderSignatureError,
+    import_disbursements,
+    reconcile,
+    releases,
+    subscribe_orders,
     verify_order,
 )
 from govledger.pilot import PILOT_AGENCY
@@ -88,7 +94,7 @@ def endpoint() -> Iterator[tuple[str, list[dict], list[int]]]:
     fail: list[int] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             status = fail.pop(0) if fail else 201
             if status == 201:
@@ -148,8 +154,8 @@ def test_reconcile_findsEveryPlantedMismatch_andBadRowsAreNamed(paid: App, tmp_p
     found = reconcile(paid.engine, later)
     codes = sorted((f.code, f.ocid, f.detail.split(":")[0]) for f in found.flags)
     assert codes == [("disbursed-twice", B, "milestone 0"),
-                     ("disbursed-without-release", A, f"SP2D SP2D-5 of 2030-02-02 disbursed Rp 500,000.00 for {A}#7, "
-                                                      "which the ledger never released"),
+                     ("disbursed-without-release", A, (f"SP2D SP2D-5 of 2030-02-02 disbursed Rp 500,000.00 for {A}#7, "
+                                                       "which the ledger never released")),
                      ("disbursement-amount-differs", A, "milestone 1"), ("released-not-disbursed", B, "milestone 1")]
     assert len(found.matched) == 1
     twice = next(f for f in found.flags if f.code == "disbursed-twice")

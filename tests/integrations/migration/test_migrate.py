@@ -10,8 +10,20 @@ import pytest
 
 from govledger.accounts import demo_accounts
 from govledger.app import App
-from govledger.integrations.migration import Anchors, Migration, ProofError, leaf_hash, read_source, verify_ocid
-from govledger.integrations.migration.anchor import AlreadyAnchored, AnchoringPaused, InvalidAnchor, NotAnchorer
+from govledger.integrations.migration import (
+    Anchors,
+    Migration,
+    ProofError,
+    leaf_hash,
+    read_source,
+    verify_ocid,
+)
+from govledger.integrations.migration.anchor import (
+    AlreadyAnchored,
+    AnchoringPaused,
+    InvalidAnchor,
+    NotAnchorer,
+)
 from govledger.integrations.migration.report import compare
 from govledger.integrations.migration.sample import SAMPLE_AGENCY, write_sample
 from govledger.types import ContractStatus, Sen

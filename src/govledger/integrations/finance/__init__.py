@@ -9,8 +9,15 @@ records (SP2D) imported and reconciled with them, each mismatch a red flag with 
 
 from .disbursements import COLUMNS, ImportResult, import_disbursements
 from .orders import (
-    ORDER_FIELDS, ExportResult, OrderExporter, OrderSignatureError, canonical, order_payload, sign_order,
-    subscribe_orders, verify_order,
+    ORDER_FIELDS,
+    ExportResult,
+    OrderExporter,
+    OrderSignatureError,
+    canonical,
+    order_payload,
+    sign_order,
+    subscribe_orders,
+    verify_order,
 )
 from .reconcile import FinanceSettings, Reconciliation, finance_flags, reconcile
 from .releases import Release, releases

@@ -164,7 +164,7 @@ class OrderExporter:
         request = urllib.request.Request(url, data=json.dumps(signed).encode(), method="POST", headers={
             "Content-Type": "application/json", "Idempotency-Key": signed["order"]["idempotency_key"]})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (operator's URL)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return int(response.status)
         except urllib.error.HTTPError as exc:
             return int(exc.code)

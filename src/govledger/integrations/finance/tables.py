@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, Text, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+)
 
 from ...readmodel.schema import Amount
 

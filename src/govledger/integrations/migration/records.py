@@ -23,6 +23,7 @@ STATUS_WORDS = {
     "closed": CLOSED, "complete": CLOSED, "completed": CLOSED, "terminated": CLOSED, "cancelled": CLOSED,
     "selesai": CLOSED, "putus": CLOSED,
 }
+NO_ADVANCE = Sen(0)
 MIGRATION_URI = "govledger-migration:"  # metadataURI of a migrated contract: this + its agency's anchored root
 
 
@@ -53,7 +54,7 @@ class SourceContract:
     end: date
     status: str  # ACTIVE or CLOSED
     milestones: tuple[SourceMilestone, ...]
-    advance: Sen = Sen(0)
+    advance: Sen = NO_ADVANCE
     where: str = ""  # file and line or JSON path, for messages; not part of the record
     source_hash: str = ""  # sha256 of the source document when it is richer than the record (an OCDS release)
 

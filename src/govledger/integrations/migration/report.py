@@ -139,9 +139,9 @@ def compare(engine: Engine, registered: Iterable[SourceContract], closed: Iterab
 
 def describe(report: FieldReport) -> list[str]:
     """The report as lines for a person."""
-    lines = [f"{report.compared} registered contracts compared field by field ({report.fields} fields): "
-             f"{report.matching} match the source; {report.anchored} closed contracts under an anchored root; "
-             f"{report.settled_off_ledger} milestones settled before migration kept off the ledger"]
+    lines = [(f"{report.compared} registered contracts compared field by field ({report.fields} fields): "
+              f"{report.matching} match the source; {report.anchored} closed contracts under an anchored root; "
+              f"{report.settled_off_ledger} milestones settled before migration kept off the ledger")]
     lines += [f"DIFFERENCE {d}" for d in report.differences]
     if report.ok:
         lines.append("no difference between the source and the ledger")

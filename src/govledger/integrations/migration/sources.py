@@ -29,6 +29,7 @@ MILESTONE_COLUMNS = ("milestone_amount", "milestone_due", "inspectors", "require
                      "settled_ref")
 CSV_COLUMNS = CONTRACT_COLUMNS + MILESTONE_COLUMNS
 OPTIONAL = {"advance", "required_approvals", "settled_on", "settled_ref"}
+_JSON_NAMES = {"milestone_amount": "amount", "milestone_due": "due"}  # a JSON milestone's own names
 
 
 @dataclass(frozen=True)
@@ -295,11 +296,10 @@ def _json_contract(item: dict[str, Any], where: str) -> SourceContract:
     for j, m in enumerate(raw):
         if not isinstance(m, dict):
             raise FieldError(f"milestones[{j}]", "a milestone is a JSON object")
-        names = {"milestone_amount": "amount", "milestone_due": "due"}
         try:
-            milestones.append(_milestone(lambda k, m=m: m.get(names.get(k, k))))
+            milestones.append(_milestone(lambda k, m=m: m.get(_JSON_NAMES.get(k, k))))
         except FieldError as exc:
-            raise FieldError(f"milestones[{j}].{names.get(exc.field, exc.field)}",
+            raise FieldError(f"milestones[{j}].{_JSON_NAMES.get(exc.field, exc.field)}",
                              str(exc).removeprefix(f"{exc.field}: ")) from None
     return _contract(item.get, tuple(milestones), where)
 
