@@ -103,3 +103,9 @@ def main() -> None:
 # The OCDS group (govledger.integrations.ocds), loaded on first use like the others.
 _COMMANDS["ocds"] = ("ocds_cli", "ocds", ())
 _HELP["ocds"] = "Procurement data in and out (OCDS 1.1.5): import, export, sync."
+
+# Personal data and backups (govledger.compliance), loaded on first use like the others.
+_COMMANDS["privacy"] = ("compliance_cli", "privacy", ())
+_HELP["privacy"] = "Personal data: export on request, erasure, retention job, access log."
+_COMMANDS["backup"] = ("compliance_cli", "backup", ())
+_HELP["backup"] = "Encrypted backups of the data directory, and their restore."

@@ -96,6 +96,15 @@ class PersonDirectory:
 
         return self.update(person, apply)
 
+    def remove(self, person: str) -> Person | None:
+        """Delete the person's entry (erasure on request); the removed entry, or None if there was none."""
+        with self._exclusive():
+            people = self.people()
+            removed = people.pop(person, None)
+            if removed is not None:
+                self._write(people)
+            return removed
+
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -4,10 +4,12 @@ whom), the pending amendment, the contract's documents."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from ..reads import ContractDetail, MilestoneView
 from ..server import reads as api_reads
+from ..types import Address, MilestoneChange, Sen
 from .i18n import N_
 
 # What holds a milestone's payment back, by status (English msgids, translated in the template).
@@ -52,6 +54,7 @@ class Proposal:
     proposer: str
     new_value: int
     rationale_hash: str
+    changes: tuple[MilestoneChange, ...] = ()
 
 
 def contract_events(engine: Any, ocid: str) -> list[dict[str, Any]]:
@@ -62,14 +65,27 @@ def contract_events(engine: Any, ocid: str) -> list[dict[str, Any]]:
 def pending_amendment(events: list[dict[str, Any]]) -> Proposal | None:
     """The last proposal not yet taken into effect (a later proposal replaces an earlier one)."""
     proposal = None
+    inspectors: list[str] = []
     for e in events:
         args = e["args"]
-        if e["event"] == "AmendmentProposed":
+        if e["event"] == "InspectorsAssigned":
+            inspectors = [str(i) for i in args["inspectors"]]
+        elif e["event"] == "AmendmentProposed":
+            changes = tuple(_change(c, inspectors) for c in args.get("changes") or [])
             proposal = Proposal(int(args["number"]), str(args["proposer"]), int(args["newValue"]),
-                                str(args["rationaleHash"]))
+                                str(args["rationaleHash"]), changes)
         elif e["event"] == "ContractAmended" and proposal is not None and int(args["number"]) == proposal.number:
             proposal = None
     return proposal
+
+
+def _change(raw: dict[str, Any], inspectors: list[str]) -> MilestoneChange:
+    """A proposed change as the event carries it (inspectors as a mask over the contract's list)."""
+    mask = int(raw["inspectorMask"])
+    return MilestoneChange(index=int(raw["index"]), amount=Sen(int(raw["amount"])),
+                           due=datetime.fromtimestamp(int(raw["dueDate"]), tz=timezone.utc).date(),
+                           required_approvals=int(raw["requiredApprovals"]),
+                           inspectors=tuple(Address(a) for i, a in enumerate(inspectors) if mask >> i & 1))
 
 
 def evidence_of(events: list[dict[str, Any]]) -> dict[tuple[str, int], str]:

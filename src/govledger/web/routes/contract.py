@@ -3,15 +3,28 @@ documents, and the actions either party takes: amendments and disputes."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import GovLedgerError
 from ...reads import ContractDetail
+from ...types import Address, MilestoneChange, Sen
 from ..access import may_see_private, relation
 from ..context import render, translate, user_of, web
-from ..guards import PageRefused, chain_read, form_of, outcome, perform, signed_in, upload
+from ..guards import (
+    PageRefused,
+    chain_read,
+    form_of,
+    outcome,
+    perform,
+    signed_in,
+    text,
+    upload,
+)
 from ..i18n import N_, language_of, parse_rupiah
 from ..views import contract_events, evidence_of, milestone_lines, pending_amendment
 
@@ -38,7 +51,8 @@ async def contract_page(ocid: str, request: Request) -> Response:
     state = request.app.state.server
     events = await run_in_threadpool(contract_events, state.engine, ocid)
     context = {"detail": detail, "c": detail.contract, "lines": milestone_lines(detail), "role": role,
-               "private": role is not None, "proposal": pending_amendment(events), "terms": None}
+               "private": role is not None, "proposal": pending_amendment(events), "terms": None,
+               "offer": role == "contractor" and detail.contract.status == "pending"}
     if role is not None:
         context["documents"] = web(request).documents.for_contract(ocid)
         context["evidence"] = evidence_of(events)
@@ -88,14 +102,15 @@ async def party_of(request: Request, ocid: str, *relations: str):  # type: ignor
 
 @router.post("/contract/{ocid}/amend")
 async def propose_amendment(ocid: str, request: Request) -> Response:
-    user, _detail = await party_of(request, ocid, "official", "contractor")
+    user, contract = await party_of(request, ocid, "official", "contractor")
     form = await form_of(request)
     value = _amount(request, form.get("value"))
+    changes = _changes(request, form, contract)
     doc = await upload(request, form, "rationale", user, ocid, "rationale")
     assert doc is not None
     ledger = request.app.state.server.ledger
     ok, detail = await perform(request, user, "amend-propose", ocid, lambda a: ledger.propose_amendment(
-        a, ocid, value, bytes.fromhex(doc.hash[2:]), []))
+        a, ocid, value, bytes.fromhex(doc.hash[2:]), changes))
     return outcome(request, url_of(ocid), ok, detail)
 
 
@@ -108,7 +123,7 @@ async def consent_amendment(ocid: str, request: Request) -> Response:
     if proposal is None:
         raise PageRefused(409, translate(request, N_("No amendment waits for consent.")))
     ok, detail = await perform(request, user, "amend-consent", ocid, lambda a: state.ledger.consent_amendment(
-        a, ocid, proposal.new_value, bytes.fromhex(proposal.rationale_hash[2:]), []))
+        a, ocid, proposal.new_value, bytes.fromhex(proposal.rationale_hash[2:]), list(proposal.changes)))
     return outcome(request, url_of(ocid), ok, detail)
 
 
@@ -122,6 +137,26 @@ async def dispute(ocid: str, request: Request) -> Response:
     ok, detail = await perform(request, user, "dispute", ocid,
                                lambda a: ledger.raise_dispute(a, ocid, bytes.fromhex(doc.hash[2:])))
     return outcome(request, url_of(ocid), ok, detail)
+
+
+def _changes(request: Request, form: Any, contract: ContractDetail) -> list[MilestoneChange]:
+    """The amendment's one milestone change, if any: a milestone's new amount and due date (same inspectors),
+    or a new milestone checked by all of the contract's inspectors."""
+    chosen = text(form, "change_index")
+    if not chosen:
+        return []
+    try:
+        index, due = int(chosen), date.fromisoformat(text(form, "change_due"))
+    except ValueError as exc:
+        raise PageRefused(422, str(exc)) from None
+    amount = _amount(request, form.get("change_amount"))
+    existing = [m for m in contract.milestones if m.index == index]
+    if existing:
+        k, inspectors = existing[0].required_approvals, existing[0].inspectors
+    else:
+        k, inspectors = 1, tuple(dict.fromkeys(i for m in contract.milestones for i in m.inspectors))
+    return [MilestoneChange(index=index, amount=Sen(amount), due=due, required_approvals=k,
+                            inspectors=tuple(Address(i) for i in inspectors))]
 
 
 def _amount(request: Request, raw: object) -> int:

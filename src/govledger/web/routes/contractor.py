@@ -43,10 +43,12 @@ async def accept(ocid: str, request: Request) -> Response:
     user, _ = await party_of(request, ocid, "contractor")
     form = await form_of(request)
     digest = text(form, "terms_hash")
-    if not (digest.startswith("0x") and len(digest) == 66):
+    if digest and not (digest.startswith("0x") and len(digest) == 66):
         raise PageRefused(422, translate(request, N_("Open the contract, read its terms and accept them there.")))
     ledger = request.app.state.server.ledger
-    ok, detail = await perform(request, user, "accept", ocid, lambda a: ledger.accept(a, ocid, bytes.fromhex(digest[2:])))
+    # With the digest shown, the chain takes the acceptance only for exactly those terms.
+    args = (bytes.fromhex(digest[2:]),) if digest else ()
+    ok, detail = await perform(request, user, "accept", ocid, lambda a: ledger.accept(a, ocid, *args))
     return outcome(request, url_of(ocid), ok, detail)
 
 

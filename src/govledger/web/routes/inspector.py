@@ -26,18 +26,17 @@ def queue(request: Request, address: str | None) -> list[tuple[Any, Any]]:
     """(contract detail, milestone) submitted, assigned to `address`, not yet approved by them."""
     state = request.app.state.server
     with state.engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(sql("SELECT DISTINCT contract_id FROM milestones WHERE status = 'submitted'"))]
-        ocids = [r[0] for r in conn.execute(sql("SELECT ocid FROM contracts WHERE contract_id = :id"), {"id": i}).fetchall()
-                 for i in ids] if ids else []
+        ocids = [r[0] for r in conn.execute(sql(
+            "SELECT DISTINCT c.ocid FROM contracts c JOIN milestones m ON m.contract_id = c.contract_id "
+            "WHERE m.status = 'submitted' ORDER BY c.ocid"))]
     me = (address or "").lower()
     waiting = []
-    for group in ocids:
-        for ocid in group:
-            detail = state.app.reads.detail(ocid)
-            for m in detail.milestones:
-                if m.status == "submitted" and me in {i.lower() for i in m.inspectors} \
-                        and me not in {i.lower() for i in m.approved_by}:
-                    waiting.append((detail, m))
+    for ocid in ocids:
+        detail = state.app.reads.detail(ocid)
+        for m in detail.milestones:
+            if m.status == "submitted" and me in {i.lower() for i in m.inspectors} \
+                    and me not in {i.lower() for i in m.approved_by}:
+                waiting.append((detail, m))
     return waiting
 
 
