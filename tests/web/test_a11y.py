@@ -1,0 +1,83 @@
+"""Accessibility: axe-core (npm, node_modules/axe-core) run in a real chromium on every main page, in both
+languages, against a real `govledger serve`: no serious or critical violation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE, chromium_available, served_pilot
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = [pytest.mark.skipif(not chromium_available(), reason=f"no chromium at {CHROMIUM}"),
+              pytest.mark.skipif(not AXE.is_file(), reason="axe-core missing: npm ci")]
+
+PUBLIC = ["/", "/portal", "/portal/contract/ocds-demo01-2026-PUPR-001", "/portal/flags", "/help", "/support/ask",
+          "/signin", "/portal/contract/ocds-nope-1"]  # the last one: the error page
+SIGNED_IN = {"official": ["/official", "/tracking", "/inbox", "/inbox/preferences",
+                          "/contract/ocds-demo01-2026-PUPR-001"],
+             "contractor": ["/contractor", "/inbox", "/support/mine"],
+             "inspector1": ["/inspector"],
+             "auditor": ["/auditor", "/tracking"],
+             "admin": ["/admin", "/support"]}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with served_pilot(tmp_path_factory.mktemp("a11y") / "ledger") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def audit(browser, server: str, account: str | None, paths: list[str], lang: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, base_url=server, bypass_csp=True)  # axe is injected inline
+    page = context.new_page()
+    page.goto(f"/lang/{lang}")
+    if account:
+        page.goto("/signin")
+        page.click(f"#signin-{account}")
+        page.wait_for_load_state()
+    found = {}
+    for path in paths:
+        page.goto(path)
+        problems = serious(page)
+        if problems:
+            found[path] = problems
+    context.close()
+    return found
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_publicPages_haveNoSeriousViolation(browser, server, lang) -> None:  # type: ignore[no-untyped-def]
+    assert audit(browser, server, None, PUBLIC, lang) == {}
+
+
+@pytest.mark.parametrize("account", sorted(SIGNED_IN))
+def test_eachRolesPages_haveNoSeriousViolation(browser, server, account) -> None:  # type: ignore[no-untyped-def]
+    assert audit(browser, server, account, SIGNED_IN[account], "id") == {}
+
+
+def test_axeFindsAViolationWhenThereIsOne(browser, server) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/help")
+    page.evaluate("document.querySelector('label[for=q]').remove()")  # the search box loses its label
+    assert any(p.startswith("label (critical)") for p in serious(page))
+    context.close()
