@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from govledger.cli import cli
 
 from .samples import MAPPING, package, release, write
+from .test_sync import server  # noqa: F401 (the loopback HTTP server fixture)
 
 
 def _run(data_dir: Path, *args: str):
@@ -63,3 +64,17 @@ def test_survey_writesAMappingSkeleton_forThePublishersBuyersAndSuppliers(tmp_pa
     assert "2 ocid(s); contract currencies: IDR 1, USD 1; with payable milestones: 2" in result.output
     assert f'[agencies."{BUYER}"]  # Dinas PUPR Kabupaten Contoh (2 item(s))' in result.output
     assert f'"{SUPPLIER}" = ""  # PT Contoh Konstruksi (2 award(s))' in result.output
+
+
+def test_syncOnce_importsThePages_andPublishes(data_dir: Path, server, tmp_path: Path) -> None:
+    from .test_sync import _paged
+
+    url = _paged(server)
+    server.failures.clear()  # retries are test_sync's business: no real backoff waits here
+    public = tmp_path / "public"
+    result = _run(data_dir, "ocds", "sync", "--source", url, "--once", "--publish", str(public))
+    assert result.exit_code == 0, result.output
+    assert "3 page(s): 3 registered, 1 unchanged" in result.output
+    published = json.loads((public / "release-package.json").read_text())
+    assert {"ocds-test01-syn-1", "ocds-test01-syn-3"} <= {r["ocid"] for r in published["releases"]}
+    assert (data_dir / "ocds-sync-checkpoint.json").is_file()
