@@ -133,3 +133,11 @@ def test_anchor_errors(app: App) -> None:
     app.ledger.pause(ACC["guardian"])
     with pytest.raises(AnchoringPaused):
         anchors.anchor(ACC["admin"], SAMPLE_AGENCY, b"\x02" * 32, 1, "x")
+
+
+def test_signerNotAnOfficialOfTheAgency_refusedForClosedRecordsToo(app: App, tmp_path: Path) -> None:
+    source = write_sample(tmp_path / "c.csv", 5, closed_every=1)  # all closed: anchored only
+    source.write_text(source.read_text().replace(SAMPLE_AGENCY, "DEMO-OTHER-AGENCY"))
+    result = _migration(app, tmp_path).run(source)
+    assert len(result.problems) == 5 and "is not an official of agency DEMO-OTHER-AGENCY" in result.problems[0].reason
+    assert result.anchored_now == 0 and not Anchors(app.ledger).deployed  # nothing valid: nothing deployed

@@ -59,10 +59,10 @@ def _problem(r: SourceContract, signer: str, officials: dict[str, bool], allowed
     if on_chain is not None and on_chain.lower() != "0x" + r.leaf.hex():
         return (f"{r.ocid} is already on the ledger with other terms (document hash {on_chain}); "
                 "it is left as it is")
-    if r.status == CLOSED:
-        return None  # anchored, not registered: the registry's rules do not apply
-    if not officials[r.agency]:
+    if not officials[r.agency]:  # it registers the agency's contracts and anchors its records
         return f"the signer {signer} is not an official of agency {r.agency}"
+    if r.status == CLOSED:
+        return None  # anchored, not registered: the registry's other rules do not apply
     if r.category not in allowed[r.agency]:
         return f"agency {r.agency} may not register {r.category.label} contracts (rollout allowlist)"
     if not r.open_milestones:

@@ -103,7 +103,7 @@ class Migration:
             store.save_plan(plan, self._entries(records, plan))
         by_ocid = {r.ocid: r for r in read.records}
         result.roots = plan["roots"]
-        result.anchored_now = self._anchor(plan, store, by_ocid)
+        result.anchored_now = self._anchor(plan, store)
         result.closed = len(plan["closed"])
         done = set(registered)
         total, so_far = sum(len(b) for b in plan["batches"]), 0
@@ -144,8 +144,10 @@ class Migration:
         return [{"ocid": r.ocid, "agency": r.agency, "root": plan["roots"][r.agency], "leaf": "0x" + r.leaf.hex(),
                  "record": r.canonical.decode()} for r in sorted(records, key=lambda r: (r.agency, r.ocid))]
 
-    def _anchor(self, plan: dict[str, Any], store: MigrationStore, by_ocid: dict[str, SourceContract]) -> int:
+    def _anchor(self, plan: dict[str, Any], store: MigrationStore) -> int:
         anchors = Anchors(self.app.ledger)
+        if not plan["roots"]:
+            return 0  # nothing valid to anchor
         if not anchors.deployed:
             if self.admin is None:
                 raise GovLedgerError("this ledger has no RecordAnchor yet: run as the admin once "
