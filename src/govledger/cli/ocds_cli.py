@@ -86,7 +86,7 @@ def survey_cmd(targets: tuple[str, ...]) -> None:
 def export_cmd(app: AppContext, out: Path, records: bool) -> None:
     """Export the ledger as an OCDS 1.1.5 release (or record) package, validated before it is written."""
     app.app.sync()
-    journal = Journal.for_data_dir(app.data_dir)
+    journal = Journal.existing(app.data_dir)
     try:
         build = ocds_export.record_package if records else ocds_export.release_package
         package = build(app.app, journal)

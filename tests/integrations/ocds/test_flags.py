@@ -23,3 +23,13 @@ def test_importedTenderData_raisesR018_R003_andI077(app, config, tmp_path) -> No
 def test_noImport_noFlags(tmp_path) -> None:
     assert imported_flags(tmp_path) == [] and imported_flags(None) == []
     assert not (tmp_path / "ocds-journal.sqlite").exists()  # looking creates nothing
+
+
+def test_existing_readsTheJournal_orAnEmptyOneWithoutCreatingAFile(tmp_path) -> None:
+    from govledger.integrations.ocds.journal import Journal
+
+    empty = Journal.existing(tmp_path)
+    assert list(empty.entries()) == [] and not any(tmp_path.iterdir())
+    empty.close()
+    Journal.for_data_dir(tmp_path).close()
+    assert Journal.existing(tmp_path).path == str(tmp_path / "ocds-journal.sqlite")

@@ -6,14 +6,12 @@ from pathlib import Path
 
 from ...audit.model import Flag
 from ...audit.ocds import OcdsSettings, ocds_flags
-from .journal import JOURNAL_FILE, Journal
+from .journal import Journal
 
 
 def imported_flags(data_dir: Path | None, settings: OcdsSettings | None = None) -> list[Flag]:
     """Flags of every compiled release the OCDS import registered in `data_dir` (none if it never ran)."""
-    if data_dir is None or not (Path(data_dir) / JOURNAL_FILE).is_file():
-        return []
-    journal = Journal(Path(data_dir) / JOURNAL_FILE)
+    journal = Journal.existing(data_dir)
     try:
         return ocds_flags(journal.compiled_releases(), settings or OcdsSettings())
     finally:

@@ -60,7 +60,15 @@ class Journal:
 
     @classmethod
     def for_data_dir(cls, data_dir: Path | None) -> Journal:
+        """The journal of `data_dir`, created if there is none (what an import writes to)."""
         return cls(":memory:" if data_dir is None else Path(data_dir) / JOURNAL_FILE)
+
+    @classmethod
+    def existing(cls, data_dir: Path | None) -> Journal:
+        """The journal of `data_dir` if an import ever ran there, else an empty one in memory: a read (export,
+        flags, the portal) creates no file."""
+        path = None if data_dir is None else Path(data_dir) / JOURNAL_FILE
+        return cls(path if path is not None and path.is_file() else ":memory:")
 
     def close(self) -> None:
         self.db.close()
