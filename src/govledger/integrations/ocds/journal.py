@@ -133,8 +133,8 @@ class Journal:
                  "terms": json.loads(r[5]), "compiled": json.loads(r[6])} for r in rows]
 
     def amendment_proposed(self, ocid: str, fingerprint: str, reason: str) -> None:
-        self._write([("UPDATE amendments SET status = 'proposed', reason = ?, updated = ? WHERE ocid = ? AND "
-                      "fingerprint = ?", (reason, time.time(), ocid, fingerprint))])
+        sql = "UPDATE amendments SET status = 'proposed', reason = ?, updated = ? WHERE ocid = ? AND fingerprint = ?"
+        self._write([(sql, (reason, time.time(), ocid, fingerprint))])
 
     def compiled_releases(self) -> list[dict[str, Any]]:
         """The compiled release of every registered record (what `audit flags` judges)."""
