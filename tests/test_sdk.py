@@ -322,3 +322,22 @@ def test_unknownContract_isRefusedByEveryRead(ledger: Ledger) -> None:
     for read in (ledger.contract, ledger.milestones, ledger.escrow_account, ledger.inspectors):
         with pytest.raises(NotFoundError, match="no contract ocds-test01-7070 is registered"):
             read("ocds-test01-7070")
+
+
+def test_send_onTheEmbeddedChain_executesOnceWithoutEstimating(ledger: Ledger, official, monkeypatch) -> None:
+    """The embedded chain refuses a failing transaction itself, so the SDK sends without eth_estimateGas."""
+    if not getattr(ledger.w3.provider, "refuses_failed_transactions", False):
+        pytest.skip("a node mines failing transactions: the SDK estimates first there")
+    tester = ledger.w3.provider.ethereum_tester
+    sent: list[bytes] = []
+    send = tester.send_raw_transaction
+
+    def no_estimate(*_: object, **__: object) -> None:
+        raise AssertionError("the SDK estimated gas")
+
+    monkeypatch.setattr(tester, "estimate_gas", no_estimate)
+    monkeypatch.setattr(tester, "send_raw_transaction", lambda raw: sent.append(raw) or send(raw))
+    ledger.register(official, make_spec("ocds-test01-once"))
+    with pytest.raises(errors.ContractAlreadyRegistered):
+        ledger.register(official, make_spec("ocds-test01-once"))
+    assert len(sent) == 2

@@ -174,3 +174,30 @@ def test_reverted_transaction_is_not_found_after_its_slot_is_reused(
     assert w3.eth.get_transaction(replacement)["value"] == 2
     with pytest.raises(TransactionNotFound):
         w3.eth.get_transaction(reverted)
+
+
+def test_a_failing_transaction_is_refused_before_it_enters_a_block(chain: EmbeddedChain) -> None:
+    """One execution checks and mines: a revert raises with its data, and nothing is mined or spent."""
+    w3 = chain.w3
+    # Runtime code that always reverts with the 4 bytes 0xdeadbeef: PUSH4 deadbeef PUSH1 0 MSTORE
+    # PUSH1 4 PUSH1 28 REVERT; deployed by init code that returns it (PUSH13 code, MSTORE, RETURN).
+    runtime = bytes.fromhex("63deadbeef6000526004601cfd")
+    init = bytes.fromhex(f"6c{runtime.hex()}600052600d6013f3")
+    signed = SENDER.sign_transaction({"type": 2, "chainId": 1337, "nonce": 0, "data": init, "gas": 100_000,
+                                      "maxFeePerGas": 2 * 10**9, "maxPriorityFeePerGas": 10**9})
+    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction))
+    assert w3.eth.get_code(receipt["contractAddress"]) == runtime
+    head, balance = w3.eth.block_number, w3.eth.get_balance(SENDER.address)
+    failing = SENDER.sign_transaction({"type": 2, "chainId": 1337, "nonce": 1, "to": receipt["contractAddress"],
+                                       "gas": 100_000, "maxFeePerGas": 2 * 10**9, "maxPriorityFeePerGas": 10**9})
+    with pytest.raises(Exception) as refused:
+        w3.eth.send_raw_transaction(failing.raw_transaction)
+    from govledger._utils.reverts import revert_data
+
+    assert revert_data(refused.value) == bytes.fromhex("deadbeef")
+    assert (w3.eth.block_number, w3.eth.get_balance(SENDER.address)) == (head, balance)
+    assert w3.eth.get_transaction_count(SENDER.address) == 1
+    with pytest.raises(TransactionNotFound):
+        w3.eth.get_transaction(failing.hash)
+    transfer(w3)  # nonce 1 is still free, and the pending block is clean
+    assert w3.eth.block_number == head + 1
