@@ -60,3 +60,24 @@ def sign_in(client: TestClient, account: str) -> None:
 
 def pdf(text: str = "progress report") -> bytes:
     return b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `govledger serve` on the pilot data, shared by the browser tests (started once: ~15 s)."""
+    from .browser import served_pilot
+
+    with served_pilot(tmp_path_factory.mktemp("served") / "ledger") as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[object]:
+    """Debian's chromium, headless, driven by Playwright (no browser download)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -4,7 +4,6 @@ on the pilot data, through the pages only; and screenshots of every main page in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,27 +11,13 @@ import pytest
 
 from govledger.accounts import DEMO_ADDRESSES
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE, chromium_available, served_pilot
+from .browser import CHROMIUM, PHONE, chromium_available
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NEW = "ocds-demo01-2026-WEB-001"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served_pilot(tmp_path_factory.mktemp("served") / "ledger") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Person:

@@ -1,0 +1,67 @@
+"""The role pages' actions in process (fast; the browser tests repeat the main ones in chromium): evidence
+uploaded and its hash on chain, the inspector's queue, approval with a report, a refused upload, and the
+registration form filled from an OCDS release."""
+
+from __future__ import annotations
+
+import json
+
+from eth_utils import keccak
+from fastapi.testclient import TestClient
+
+from .conftest import csrf_of, pdf, sign_in
+
+OCID = "ocds-demo01-2026-PUPR-003"  # active, funded, contractor's; milestone 0 checked by 1 of inspectors 2 and 3
+
+
+def test_evidence_goes_off_chain_its_hash_on_chain_and_the_inspector_approves_it(api, browser_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sign_in(browser_client, "contractor")
+    token = csrf_of(browser_client.get(f"/contract/{OCID}").text)
+    evidence = pdf("milestone 1 of 003 done")
+    answer = browser_client.post(f"/contract/{OCID}/milestones/0/submit", data={"csrf": token},
+                                 files={"evidence": ("laporan.pdf", evidence, "application/pdf")})
+    assert answer.status_code == 303 and answer.headers["location"] == f"/contract/{OCID}"
+    on_chain = api.state.server.ledger.milestones(OCID)[0]
+    assert on_chain.status.label == "submitted"
+    rows = api.state.server.app.reads.detail(OCID).milestones
+    assert rows[0].status == "submitted"
+    assert api.state.web.documents.read("0x" + keccak(evidence).hex())[1] == evidence
+
+    sign_in(browser_client, "inspector1")  # not assigned to 003
+    assert OCID not in browser_client.get("/inspector").text
+    sign_in(browser_client, "inspector2")
+    queue = browser_client.get("/inspector").text
+    assert f"/contract/{OCID}#milestone-0" in queue
+    page = browser_client.get(f"/contract/{OCID}").text
+    answer = browser_client.post(f"/contract/{OCID}/milestones/0/approve", data={"csrf": csrf_of(page)},
+                                 files={"report": ("berita-acara.pdf", pdf("inspected"), "application/pdf")})
+    assert answer.status_code == 303
+    assert api.state.server.app.reads.detail(OCID).milestones[0].status == "paid"
+    assert f"/contract/{OCID}#milestone-0" not in browser_client.get("/inspector").text
+
+
+def test_an_upload_that_is_not_what_its_name_says_is_refused_and_nothing_is_sent(api, browser_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sign_in(browser_client, "contractor")
+    before = api.state.server.ledger.w3.eth.block_number
+    token = csrf_of(browser_client.get(f"/contract/{OCID}").text)
+    answer = browser_client.post(f"/contract/{OCID}/milestones/1/submit", data={"csrf": token},
+                                 files={"evidence": ("laporan.pdf", b"MZ\x90\x00 a windows program", "application/pdf")})
+    assert answer.status_code == 422 and "Dokumen ditolak" in answer.text and "not a pdf file" in answer.text
+    assert api.state.server.ledger.w3.eth.block_number == before
+
+
+def test_an_ocds_release_fills_in_the_registration_form(browser_client: TestClient) -> None:
+    sign_in(browser_client, "official")
+    release = {"ocid": "ocds-demo01-2026-OCDS-9", "tender": {"mainProcurementCategory": "goods"},
+               "contracts": [{"value": {"amount": 1500000, "currency": "IDR"},
+                              "period": {"startDate": "2026-02-01T00:00:00Z", "endDate": "2026-10-31T00:00:00Z"},
+                              "implementation": {"milestones": [{"value": {"amount": 1500000}, "dueDate": "2026-10-01"}]}}]}
+    token = csrf_of(browser_client.get("/official/register").text)
+    form = browser_client.post("/official/import", data={"csrf": token},
+                               files={"release": ("release.json", json.dumps({"releases": [release]}), "application/json")})
+    assert form.status_code == 200
+    assert 'value="ocds-demo01-2026-OCDS-9"' in form.text and 'value="2026-02-01"' in form.text
+    assert '<option value="goods" selected>' in form.text and 'value="2026-10-01"' in form.text
+    bad = browser_client.post("/official/import", data={"csrf": token},
+                              files={"release": ("release.json", b"{not json", "application/json")})
+    assert bad.status_code == 422 and "bukan rilis OCDS" in bad.text
