@@ -25,7 +25,7 @@ SERVING = re.compile(r"serving (http://\S+) ")
 def served_pilot(data_dir: Path) -> Iterator[str]:
     """`govledger init --pilot` then `govledger serve --port 0`; yields the server's address."""
     init = subprocess.run([*GOVLEDGER, "--data-dir", str(data_dir), "init", "--pilot"], capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, check=False)
     assert init.returncode == 0, init.stderr
     process = subprocess.Popen([*GOVLEDGER, "--data-dir", str(data_dir), "serve", "--port", "0",
                                 "--log-level", "warning"], stderr=subprocess.PIPE, text=True)

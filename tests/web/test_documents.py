@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 from eth_utils import keccak
 
-from govledger.web.documents import DocumentNotFound, DocumentRefused, DocumentStore, DocumentTampered
+from govledger.web.documents import (
+    DocumentNotFound,
+    DocumentRefused,
+    DocumentStore,
+    DocumentTampered,
+)
 
 from .conftest import pdf
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -121,7 +122,7 @@ class DocumentStore:
         blob = self._blob(doc.hash).read_bytes()
         try:
             data = self._aead.decrypt(blob[:12], blob[12:], doc.hash.encode())
-        except Exception:
+        except InvalidTag:
             raise DocumentTampered(f"document {doc.hash} cannot be decrypted: the stored file was altered") from None
         if document_hash(data) != doc.hash:
             raise DocumentTampered(f"document {doc.hash} does not match its hash: it is not served")

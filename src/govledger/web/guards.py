@@ -97,7 +97,7 @@ async def chain_read(request: Request, read: Callable[[], Any]) -> Any:
 
     try:
         return await run_in_threadpool(locked)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure becomes the API's refusal, shown as a page
         error = api_error_of(exc)
         raise PageRefused(error.status, error.message) from None
 

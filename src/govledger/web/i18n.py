@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
@@ -37,7 +37,7 @@ def language_of(request: Request) -> str:
     return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> Translations:
     return Translations.load(str(LOCALE_DIR), [lang], domain="messages")
 
@@ -77,7 +77,7 @@ def day(value: date | int | None, lang: str) -> str:
     return format_date(value, format="long", locale=LOCALES[lang])
 
 
-def moment(ts: int | float | None, lang: str) -> str:
+def moment(ts: float | None, lang: str) -> str:
     """Unix seconds as date and time (UTC)."""
     if ts is None:
         return "–"

@@ -1,21 +1,28 @@
-"""Browser sessions: a signed cookie (HMAC-SHA256 under the web key) that expires, and a CSRF token.
+"""Browser sessions: a sealed cookie (AES-256-GCM under the web key: unreadable and unforgeable) that
+expires, and a CSRF token.
 
 Every visitor gets a session (anonymous until sign-in) whose random `csrf` value every form carries back;
-a POST whose token does not match is refused. The cookie holds no secret: who the person is, their
-roles, and when the session ends. Nothing is kept in the process, so several servers sharing the key
-serve the same sessions.
+a POST whose token does not match is refused. The cookie holds who the person is, their roles, when the
+session ends, and between the redirect to the identity provider and its callback the sign-in's PKCE
+verifier, state and nonce (sealed, so the browser cannot read them). Nothing is kept in the process, so
+several servers sharing the key serve the same sessions.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..server.auth import Principal
 
@@ -65,30 +72,26 @@ class SessionCodec:
     """Seals a session into a cookie value and opens it again; a forged, altered or expired one opens as None."""
 
     def __init__(self, key: bytes) -> None:
-        self._key = hashlib.sha256(b"govledger-web-session|" + key).digest()
+        self._aead = AESGCM(hashlib.sha256(b"govledger-web-session|" + key).digest())
 
     def seal(self, session: Session) -> str:
-        payload = base64.urlsafe_b64encode(json.dumps(session.to_dict(), separators=(",", ":")).encode()).decode()
-        return payload + "." + self._mac(payload)
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, json.dumps(session.to_dict(), separators=(",", ":")).encode(), SESSION_COOKIE.encode())
+        return base64.urlsafe_b64encode(nonce + sealed).decode()
 
     def open(self, value: str | None, now: float | None = None) -> Session | None:
-        if not value or "." not in value:
-            return None
-        payload, mac = value.rsplit(".", 1)
-        if not hmac.compare_digest(mac, self._mac(payload)):
+        if not value:
             return None
         try:
-            data = json.loads(base64.urlsafe_b64decode(payload.encode()))
+            raw = base64.urlsafe_b64decode(value.encode())
+            data = json.loads(self._aead.decrypt(raw[:12], raw[12:], SESSION_COOKIE.encode()))
             user = WebUser(**{**data["user"], "roles": tuple(data["user"]["roles"])}) if data.get("user") else None
             session = Session(csrf=str(data["csrf"]), expires=float(data["exp"]), user=user, extra=dict(data["extra"]))
-        except (ValueError, KeyError, TypeError):
+        except (InvalidTag, binascii.Error, ValueError, KeyError, TypeError):
             return None
         if session.expires < (now if now is not None else time.time()):
             return None
         return session
-
-    def _mac(self, payload: str) -> str:
-        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_matches(session: Session, token: str | None) -> bool:

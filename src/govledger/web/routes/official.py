@@ -59,9 +59,9 @@ async def official_home(request: Request) -> Response:
 
 def known_inspectors(request: Request) -> list[tuple[str, str]]:
     """(address, label) of certified inspectors, from the read model's role events (demo names shown)."""
-    from ...roles import INSPECTOR_ROLE
-
     from sqlalchemy import text as sql
+
+    from ...roles import INSPECTOR_ROLE
 
     role = "0x" + bytes(INSPECTOR_ROLE).hex()
     holders: dict[str, bool] = {}

@@ -3,9 +3,9 @@ the identity service; without one: the DEVELOPMENT sign-in (pick a demo account)
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ...accounts import DEMO_ADDRESSES, DEMO_ROLES
 from ...pilot import PILOT_AGENCY
