@@ -49,7 +49,7 @@ async def ask_post(request: Request) -> Response:
             body=text(form, "body"), page=text(form, "page") or "/", subject=user.subject if user else None,
             lang=language_of(request)))
     except GovLedgerValueError as exc:
-        return render(request, "support/ask.html", status=422, page=text(form, "page") or "/", error=str(exc),
+        return render(request, "support/ask.html", http_status=422, page=text(form, "page") or "/", error=str(exc),
                       title=text(form, "title"), body=text(form, "body"))
     message = translate(request, N_("Thank you. Your message is number %(number)s; the answer will reach your "
                                     "inbox.")) % {"number": number}
