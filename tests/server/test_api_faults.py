@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from govledger.accounts import demo_account
 from govledger.app import App
 from govledger.server import ProductionConfigError, ServerSettings, create_app
+from govledger.signers import NoSigner
 
 from .conftest import auth, contract_body, open_app
 
@@ -169,3 +171,24 @@ def test_a_server_that_does_not_index_waits_for_the_indexer_after_a_write(app: A
         app.sync()  # the indexer (another process behind the load balancer) catches up
         assert reader.get("/api/v1/contracts/ocds-demo01-2026-NOIDX-1").json()["status"] == "pending"
         assert reader.get("/readyz").json()["lag"] == 0
+
+
+def test_readyz_is_503_while_the_read_model_lags(app: App) -> None:
+    w3, sender = app.ledger.w3, demo_account("auditor")
+    with TestClient(create_app(app, ServerSettings(index=False), follow_chain=False)) as reader:
+        for _ in range(11):  # eleven blocks nobody indexes
+            tx = {"to": sender.address, "value": 0, "gas": 21000, "gasPrice": 10**9, "chainId": w3.eth.chain_id,
+                  "nonce": w3.eth.get_transaction_count(sender.address)}
+            w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction)
+        r = reader.get("/readyz")
+        assert r.status_code == 503 and r.json()["code"] == "read_model_lagging" and r.json()["lag"] >= 11
+        app.sync()
+        assert reader.get("/readyz").status_code == 200
+
+
+def test_a_person_without_a_key_is_refused_and_counted(app: App) -> None:
+    keyless = App(app.ledger, signer=NoSigner(), engine=app.engine)
+    with TestClient(create_app(keyless, follow_chain=False)) as c:
+        r = c.post("/api/v1/contracts/ocds-x/reclaim", headers=auth("official"))
+        assert r.status_code == 403 and r.json()["code"] == "no_signing_key"
+        assert "govledger_signer_failures_total 1.0" in c.get("/metrics").text
