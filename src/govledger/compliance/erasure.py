@@ -46,7 +46,10 @@ def erase_person(stores: PersonalData, person: str) -> ErasureReport:
         keystore = stores.keys_dir / entry.keystore
         report.removed["custodial key"] = int(keystore.is_file())
         keystore.unlink(missing_ok=True)
+    sqlite = stores.engine.dialect.name == "sqlite"
     with stores.engine.begin() as conn:
+        if sqlite:  # deleted rows are overwritten with zeros, not left readable in free pages
+            conn.exec_driver_sql("PRAGMA secure_delete=ON")
         for table, column in stores.tables():
             where = table.c[column] == person
             if table.name in KEPT_TABLES:
@@ -57,6 +60,9 @@ def erase_person(stores: PersonalData, person: str) -> ErasureReport:
             if table.name == "support_questions":  # answers the person gave as staff stay, unsigned
                 report.pseudonymised["support answers"] = conn.execute(
                     update(table).where(table.c.answered_by == person).values(answered_by=None)).rowcount
+    if sqlite:
+        with stores.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     report.pseudonymised["documents"] = 0
     for path, meta in stores.documents():
         if meta.get("uploaded_by") == person:

@@ -9,8 +9,8 @@ docs/records.md; only their personal parts are trimmed here.
 
 from __future__ import annotations
 
+import sys
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +19,11 @@ from sqlalchemy import Connection, Table, and_, delete, func, select, update
 
 from ..errors import GovLedgerValueError
 from .erasure import erase_person
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 from .locations import PersonalData
 
 DAY = 86_400

@@ -42,6 +42,7 @@ class PrivacyStore:
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA secure_delete=ON")  # a deleted salt or pseudonym is overwritten, not left in a free page
         self.db.executescript(_SCHEMA)
 
     @classmethod
@@ -92,4 +93,5 @@ class PrivacyStore:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages leave the write-ahead log too
             return ref
