@@ -69,7 +69,7 @@ def test_submission_notifiesTheAssignedInspectors_payment_theContractorAndOffici
     assert app.notifier.run() == 0  # type: ignore[attr-defined]
     assert kinds(app, "contractor") == kinds(app, "official") == ["payment_released"]
     paid = inbox(app.engine, "sub-contractor")[0]
-    assert paid.params["ocid"] == spec.ocid and paid.params["amount"] > 0 and paid.link == f"/contracts/{spec.ocid}"
+    assert paid.params["ocid"] == spec.ocid and paid.params["amount"] > 0 and paid.link == f"/contract/{spec.ocid}"
     app.ledger.raise_dispute(a["contractor"], spec.ocid, b"\x04" * 32)
     app.sync()
     for name in ("contractor", "official", "arbiter", "auditor"):
@@ -161,7 +161,7 @@ def test_email_goesOutOverSmtp_neverTwice(app: App, smtp: tuple[Controller, _Col
     assert sorted(r[0] for r, _ in handler.messages) == ["inspector2@example.test", "inspector3@example.test"]
     body = handler.messages[0][1].decode()
     assert "A milestone waits for your approval: ocds-ntf001-0005" in body
-    assert "https://ledger.example/contracts/ocds-ntf001-0005" in body
+    assert "https://ledger.example/contract/ocds-ntf001-0005" in body
 
 
 def test_smtpSettings_refuseWhatCannotWork() -> None:

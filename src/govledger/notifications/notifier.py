@@ -81,7 +81,7 @@ class Notifier:
         if contract is None:
             return 0
         params: dict[str, Any] = {"ocid": contract.ocid}
-        link = f"/contracts/{contract.ocid}"
+        link = f"/contract/{contract.ocid}"
         key = f"{row.event}:{row.block_hash}:{row.log_index}"
         if row.event == "MilestoneSubmitted":
             index = int(args["index"])
@@ -113,7 +113,7 @@ class Notifier:
                 stored += _notify_all(conn, store.people_where(conn, address=r.contractor), "deadline_near",
                                       f"deadline:{r.ocid}:{r.idx}:{r.due_date}",
                                       {"ocid": r.ocid, "milestone": int(r.idx), "due": due, "amount": int(r.amount)},
-                                      f"/contracts/{r.ocid}", now)
+                                      f"/contract/{r.ocid}", now)
         return stored
 
     def _flags(self, engine: Engine, now: int) -> int:
@@ -126,7 +126,7 @@ class Notifier:
                 if flag.ocid in agencies:
                     who += store.people_where(conn, role="official", agency=agencies[flag.ocid])
                 stored += _notify_all(conn, who, "red_flag", f"flag:{flag.code}:{flag.ocid}:{flag.detail}"[:200],
-                                      {"ocid": flag.ocid, "code": flag.code}, "/audit/flags", now)
+                                      {"ocid": flag.ocid, "code": flag.code}, "/auditor", now)
         return stored
 
 
