@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +56,12 @@ def test_orders_verify_import_reconcile_auditFlags(pilot: Path, tmp_path: Path) 
     assert reconciled.exit_code == 1 and "disbursement-amount-differs" in reconciled.output
     flags = run(pilot, "audit", "flags")
     assert f"disbursement-amount-differs {order['ocid']}" in flags.output
+    assert "SP2D SP2D-0001 (sp2d.csv:2)" in flags.output  # the evidence: which SP2D, from which file and line
+    report = tmp_path / "report.csv"
+    assert run(pilot, "audit", "report", "--format", "csv", "--out", str(report)).exit_code == 0
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [r["ocid"] for r in rows if r["section"] == "flag" and r["name"] == "disbursement-amount-differs"] == [
+        order["ocid"]]
 
 
 def test_import_badFilesNamed_theGoodOneStillImported(pilot: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ its evidence (the release's transaction, the SP2D numbers, dates, amounts and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, inspect, select
@@ -48,6 +49,11 @@ def _evidence(rows: list[Any]) -> list[dict[str, Any]]:
              "source": r.source} for r in rows]
 
 
+def _named(row: Any) -> str:
+    """An SP2D as the evidence names it: its number and where it was read (file:line)."""
+    return f"SP2D {row.number} ({Path(row.source).name})"
+
+
 def reconcile(engine: Engine, now: int, settings: FinanceSettings = FinanceSettings()) -> Reconciliation:
     result = Reconciliation()
     if not inspect(engine).has_table(disbursements.name):
@@ -65,7 +71,7 @@ def reconcile(engine: Engine, now: int, settings: FinanceSettings = FinanceSetti
         release = by_ref.get(row.reference)
         if release is None:
             result.flags.append(Flag("disbursed-without-release", row.ocid, None,
-                                     f"SP2D {row.number} of {row.date} disbursed {format_rupiah(int(row.amount))} "
+                                     f"{_named(row)} of {row.date} disbursed {format_rupiah(int(row.amount))} "
                                      f"for {row.reference}, which the ledger never released", SOURCE,
                                      extra={"disbursements": _evidence([row])}))
             continue
@@ -97,10 +103,10 @@ def _flag_of(r: Release, got: list[Any], now: int, settings: FinanceSettings) ->
         return None
     if len(got) > 1:
         return flag("disbursed-twice", f"{format_rupiah(r.amount)} released once, disbursed {len(got)} times "
-                                       f"(SP2D {', '.join(g.number for g in got)}; "
+                                       f"({', '.join(_named(g) for g in got)}; "
                                        f"{format_rupiah(sum(int(g.amount) for g in got))} in total)")
     if int(got[0].amount) != r.amount:
-        return flag("disbursement-amount-differs", f"released {format_rupiah(r.amount)}, SP2D {got[0].number} "
+        return flag("disbursement-amount-differs", f"released {format_rupiah(r.amount)}, {_named(got[0])} "
                                                    f"disbursed {format_rupiah(int(got[0].amount))}")
     return None
 
