@@ -28,7 +28,8 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     """The messages the sources hold now (as `pybabel extract` finds them)."""
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-                    "-k", "N_", "--no-location", "--omit-header", "-o", str(out), str(ROOT / "src/govledger/web")],
+                    "-k", "N_", "--no-location", "--omit-header", "-o", str(out), str(ROOT / "src/govledger/web"),
+                    str(ROOT / "src/govledger/notifications")],  # the notification kinds' titles
                    check=True, capture_output=True)
     return msgids(read_po(out.open("rb")))
 
