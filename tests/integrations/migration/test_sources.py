@@ -100,3 +100,9 @@ def test_duplicateOcidsInJson_refusedBoth(tmp_path: Path) -> None:
             "milestones": [{"amount": 10, "due": "2030-06-01", "inspectors": ["0x" + "22" * 20]}]}
     read = read_source(_write(tmp_path, json.dumps([item, {**item, "agency": "DEMO-B"}]), "d.json"))
     assert read.records == [] and "appears 2 times" in read.problems[0].reason
+
+
+def test_aFileAboveTheSizeLimit_refusedBeforeItIsRead(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("govledger.integrations.migration.textfile.MAX_BYTES", 1000)
+    read = read_source(_write(tmp_path, _csv(sample_rows(10))))
+    assert read.records == [] and "bytes, more than the 1,000 read at once; split it" in read.problems[0].reason

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from ...errors import GovLedgerValueError
 
+# A source is read whole (its records are grouped and checked before anything is sent): a province's
+# contracts or a month of SP2D are a few MB; a file far larger is refused before it fills memory.
+MAX_BYTES = 64 * 1024 * 1024
 _MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -21,6 +24,10 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, list[str]]:
 
     `encoding` forces one (e.g. ``cp1252`` for a file the sender names as such)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise TextFileError(f"{path}: is {size:,} bytes, more than the {MAX_BYTES:,} read at once; split it "
+                                "(by agency or by month) and give the parts in turn")
         raw = path.read_bytes()
     except OSError as exc:
         raise TextFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
