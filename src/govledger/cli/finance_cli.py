@@ -35,6 +35,8 @@ def orders_cmd(app: AppContext, out: Path | None, endpoint: str | None, confirma
         app.app.sync()
     finally:
         unsubscribe()
+    if exporter.last_error is not None:
+        raise exporter.last_error
     result = exporter.last if exporter.last is not None else exporter.export(app.app.engine)
     emit(as_json, result.to_dict(), lambda: f"{len(result.written)} payment order(s) written, {result.skipped} "
                                             f"already sent -> {out or endpoint}")

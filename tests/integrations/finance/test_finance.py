@@ -112,6 +112,17 @@ def endpoint() -> Iterator[tuple[str, list[dict], list[int]]]:
     server.shutdown()
 
 
+def test_subscribedExporter_anEndpointDown_doesNotStopTheSync(app: App, endpoint) -> None:
+    url, received, fail = endpoint
+    fail.append(503)
+    exporter = OrderExporter(ACC["official"], endpoint=url)
+    subscribe_orders(app, exporter)
+    _paid_contract(app, A, (1_000_000_00, 2_000_000_00))
+    assert app.sync() is not None and "answered 503" in str(exporter.last_error)
+    app.sync()  # the next sync sends what is still unsent
+    assert exporter.last_error is None and len(received) == 2
+
+
 def test_orders_toEndpoint_aFailureStops_theNextRunSendsTheRestOnce(paid: App, endpoint) -> None:
     url, received, fail = endpoint
     fail.append(500)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ ORDER_FIELDS = ("version", "idempotency_key", "kind", "ocid", "contract_id", "ag
                 "payee", "amount_sen", "amount", "retention_sen", "penalty_sen", "advance_recovered_sen", "tx_hash",
                 "log_index", "block_number", "released_at", "issuer")
 CSV_NAME = "payment-orders.csv"
+_log = logging.getLogger(__name__)
 
 
 class OrderSignatureError(GovLedgerValueError):
@@ -104,6 +106,7 @@ class OrderExporter:
         self.confirmations = confirmations  # a release waits until this many blocks are indexed after it
         self._post = post or self._http_post
         self.last: ExportResult | None = None  # what the latest export did (a subscriber's caller reads it)
+        self.last_error: GovLedgerError | None = None  # why the latest export through a subscription stopped
 
     def export(self, engine: Engine) -> ExportResult:
         finance_tables(engine)
@@ -174,9 +177,17 @@ class OrderExporter:
 
 def subscribe_orders(app: App, exporter: OrderExporter) -> Callable[[], None]:
     """Export payment orders after every sync of `app` (the integration hears the syncs; it never reads the
-    chain itself). Returns the function that unsubscribes."""
+    chain itself). Returns the function that unsubscribes.
+
+    A treasury endpoint that is down must not stop the ledger's syncs: the failure is logged and kept in
+    `exporter.last_error`, and the next sync sends what is still unsent."""
 
     def on_sync(_result: SyncResult) -> None:
-        exporter.export(app.engine)
+        try:
+            exporter.export(app.engine)
+            exporter.last_error = None
+        except GovLedgerError as exc:
+            exporter.last_error = exc
+            _log.warning("payment orders not all sent: %s", exc)
 
     return app.subscribe(on_sync)
