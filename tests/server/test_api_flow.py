@@ -90,9 +90,10 @@ def test_me_and_development_marking(client: TestClient) -> None:
 def test_a_role_revoked_on_chain_is_refused_on_chain_although_the_token_still_grants_it(client: TestClient) -> None:
     ocid = "ocds-demo01-2026-REVOKE-1"
     value = 300_000_000_00
-    assert client.post("/api/v1/contracts", json=contract_body(ocid, value), headers=auth("official")).status_code == 200
+    official = auth("official")
+    assert client.post("/api/v1/contracts", json=contract_body(ocid, value), headers=official).status_code == 200
     assert client.post(f"/api/v1/contracts/{ocid}/accept", headers=auth("contractor")).status_code == 200
-    assert client.post(f"/api/v1/contracts/{ocid}/fund", json={"amount": value}, headers=auth("official")).status_code == 200
+    assert client.post(f"/api/v1/contracts/{ocid}/fund", json={"amount": value}, headers=official).status_code == 200
     assert client.post(f"/api/v1/contracts/{ocid}/milestones/0/submit", json={"evidence_hash": HASH},
                        headers=auth("contractor")).status_code == 200
     inspector3 = address("inspector3")

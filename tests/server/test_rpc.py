@@ -59,7 +59,8 @@ def test_methods_that_would_rewrite_the_chain_are_refused(client: TestClient) ->
 def test_malformed_requests(client: TestClient) -> None:
     assert client.post("/rpc", content=b"{").json()["error"]["code"] == -32700
     assert client.post("/rpc", json=[]).json()["error"]["code"] == -32600
-    assert client.post("/rpc", json={"jsonrpc": "1.0", "id": 1, "method": "eth_chainId"}).json()["error"]["code"] == -32600
+    old_version = {"jsonrpc": "1.0", "id": 1, "method": "eth_chainId"}
+    assert client.post("/rpc", json=old_version).json()["error"]["code"] == -32600
     assert client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance",
                                      "params": ["0x12", "latest"]}).json()["error"]["code"] == -32602
     assert client.post("/rpc", json=[{"jsonrpc": "2.0", "id": i, "method": "eth_chainId"} for i in range(101)]

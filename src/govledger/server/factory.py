@@ -86,7 +86,8 @@ class _DevelopmentMarker:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         async def marked(message: Any) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), (b"x-govledger-identity", b"development")]}
+                marker = (b"x-govledger-identity", b"development")
+                message = {**message, "headers": [*message.get("headers", []), marker]}
             await send(message)
 
         await self.app(scope, receive, marked if scope["type"] == "http" else send)

@@ -24,7 +24,8 @@ class IdentityAuthenticator:
         try:
             signed_in = self.service.authenticate(token)
         except TokenError as exc:
-            raise ApiError(401, "invalid_token", str(exc), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
+            raise ApiError(401, "invalid_token", str(exc),
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from exc
         except NotEntitled as exc:
             raise ApiError(403, "not_entitled", str(exc)) from exc
         except ProviderUnreachable as exc:

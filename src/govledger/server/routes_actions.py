@@ -25,9 +25,11 @@ from .schemas import (
     ReportIn,
     ResolutionIn,
     SignedAcceptanceIn,
+    error_responses,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["actions"])
+router = APIRouter(prefix="/api/v1", tags=["actions"],
+                   responses=error_responses(400, 401, 403, 404, 409, 413, 422, 429, 503))
 
 Index = Annotated[int, Path(ge=0, le=255)]
 Person = Annotated[Principal, Depends(current_principal)]
@@ -81,7 +83,8 @@ async def register(body: RegisterIn, request: Request, state: State, principal: 
 
 
 @router.post("/contracts/{ocid}/accept", summary="Accept the contract's terms (the contractor); it becomes active")
-async def accept(ocid: str, request: Request, state: State, principal: Person, body: AcceptIn | None = None) -> JSONResponse:
+async def accept(ocid: str, request: Request, state: State, principal: Person,
+                 body: AcceptIn | None = None) -> JSONResponse:
     terms = _hash(body.terms_hash) if body and body.terms_hash else None
     return await act(request, state, principal, "accept", CONTRACTOR, ocid,
                      lambda a: state.ledger.accept(a, ocid, terms))

@@ -11,9 +11,11 @@ from fastapi.responses import Response
 from .auth import Principal, current_principal, require_roles
 from .routes_reads import Offset, page, server
 from .runtime import ServerState
+from .schemas import error_responses
 from .store import activity_csv
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", tags=["audit"],
+                   responses=error_responses(401, 403, 422))
 
 Text = Annotated[str | None, Query(min_length=1, max_length=200)]
 

@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 
 from ..types import Category
 from .routes_actions import Person, State, act
-from .schemas import AllowIn, InspectorIn, OfficialIn, ParametersIn
+from .schemas import AllowIn, InspectorIn, OfficialIn, ParametersIn, error_responses
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"],
+                   responses=error_responses(400, 401, 403, 409, 413, 422, 429, 503))
 
 ADMIN = ("admin",)
 PAUSER = ("pauser",)

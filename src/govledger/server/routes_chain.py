@@ -14,8 +14,10 @@ from ..audit import build_bundle
 from .errors import jsonable
 from .routes_reads import server
 from .runtime import ServerState
+from .schemas import error_responses
 
-router = APIRouter(prefix="/api/v1", tags=["chain reads"])
+router = APIRouter(prefix="/api/v1", tags=["chain reads"],
+                   responses=error_responses(404, 422, 503))
 State = Annotated[ServerState, Depends(server)]
 
 

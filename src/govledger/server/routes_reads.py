@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from . import reads
 from .auth import Principal, current_principal, require_roles
 from .runtime import ServerState
+from .schemas import error_responses
 
-router = APIRouter(prefix="/api/v1", tags=["reads"])
+router = APIRouter(prefix="/api/v1", tags=["reads"],
+                   responses=error_responses(404, 422, 503))
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
@@ -70,7 +72,8 @@ def get_summary(state: Annotated[ServerState, Depends(server)]) -> dict[str, Any
 
 @router.get("/flags", summary="Red flags of the ledger (audit flags)")
 def get_flags(state: Annotated[ServerState, Depends(server)],
-              as_of: Annotated[date | None, Query(ge=date(1970, 1, 2), le=date(9999, 12, 31))] = None) -> dict[str, Any]:
+              as_of: Annotated[date | None, Query(ge=date(1970, 1, 2), le=date(9999, 12, 31))] = None,
+              ) -> dict[str, Any]:
     now = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc).timestamp()) if as_of else None
     return {"as_of": as_of, "items": [f.to_dict() for f in state.app.flags(now)]}
 

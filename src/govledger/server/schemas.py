@@ -127,3 +127,23 @@ class ParametersIn(Body):
     penalty_per_day_bps: Bps | None = None
     penalty_cap_bps: Bps | None = None
     maintenance_period_s: Annotated[int, Field(ge=0, le=3650 * 86400)] | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every refusal: `code` for programs, `message` for people; `error` and `arguments` when the chain
+    refused (the Solidity custom error and its arguments)."""
+
+    code: str
+    message: str
+    error: str | None = None
+    arguments: dict[str, object] | None = None
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI `responses` naming the error shape for `statuses`."""
+    what = {400: "malformed JSON", 401: "not signed in, or a token that does not check out",
+            403: "the role does not allow it (by the token, or on chain)", 404: "unknown contract",
+            409: "refused by the ledger or the chain", 413: "body too large",
+            422: "a field breaks its schema", 429: "rate limited",
+            503: "the chain (or the identity provider) did not answer"}
+    return {status: {"model": ErrorOut, "description": what[status]} for status in statuses}
