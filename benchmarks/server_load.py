@@ -133,7 +133,8 @@ def main(ctx: click.Context, contracts: int, seconds: float, connections: int) -
             r.raise_for_status()
             fill(data_dir, contracts)
             paths = {"contract list, first page of 50": "/api/v1/contracts?limit=50",
-                     "contract list, page of 50 at offset 9,000": f"/api/v1/contracts?limit=50&offset={min(9000, contracts - 50)}",
+                     "contract list, page of 50 at offset 9,000":
+                         f"/api/v1/contracts?limit=50&offset={min(9000, contracts - 50)}",
                      "contract page": f"/api/v1/contracts/{OCID}"}
             total = httpx.get(url + "/api/v1/contracts?limit=1").json()["total"]
             assert total == contracts, total
