@@ -8,8 +8,8 @@ from html import escape
 
 from .progress import Point, Progress
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 64
+WIDTH, HEIGHT = 640, 320
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 24, 72
 SERIES = (  # (key, colour with at least 4.5:1 contrast on white, dash pattern)
     ("planned", "#4a4a4a", "6 4"),
     ("verified", "#0b6e2e", ""),
@@ -44,23 +44,23 @@ def s_curve_svg(p: Progress, labels: dict[str, str], day: Callable[[int], str], 
     desc = labels["desc"].format(planned=f"{p.planned_now:.1f}", verified=f"{p.verified_now:.1f}",
                                  disbursed=f"{p.disbursed_now:.1f}", as_of=day(p.as_of))
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="s-curve" width="100%">'),
+             f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="s-curve" width="100%" font-family="sans-serif">'),
              f'<title id="{chart_id}-title">{escape(labels["title"])}</title>',
              f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
              '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>']
     for percent in (0, 25, 50, 75, 100):
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(percent):.1f}" y2="{y(percent):.1f}" '
                      'stroke="#d0d0d0" stroke-width="1"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y(percent) + 4:.1f}" text-anchor="end" font-size="12" '
+        parts.append(f'<text x="{LEFT - 6}" y="{y(percent) + 4:.1f}" text-anchor="end" font-size="15" '
                      f'fill="#333333">{percent}%</text>')
     axis_y = TOP + inner_h
-    parts.append(f'<text x="{LEFT}" y="{axis_y + 16}" font-size="12" fill="#333333">{escape(day(p.start))}</text>')
-    parts.append(f'<text x="{WIDTH - RIGHT}" y="{axis_y + 16}" text-anchor="end" font-size="12" '
+    parts.append(f'<text x="{LEFT}" y="{axis_y + 20}" font-size="15" fill="#333333">{escape(day(p.start))}</text>')
+    parts.append(f'<text x="{WIDTH - RIGHT}" y="{axis_y + 20}" text-anchor="end" font-size="15" '
                  f'fill="#333333">{escape(day(p.start + span))}</text>')
     if p.start <= p.as_of <= p.start + span:
         parts.append(f'<line x1="{x(p.as_of):.1f}" x2="{x(p.as_of):.1f}" y1="{TOP}" y2="{axis_y}" stroke="#9a3412" '
                      'stroke-width="1" stroke-dasharray="1 3"/>')
-        parts.append(f'<text x="{x(p.as_of):.1f}" y="{TOP + 10}" text-anchor="middle" font-size="11" '
+        parts.append(f'<text x="{x(p.as_of):.1f}" y="{TOP + 10}" text-anchor="middle" font-size="14" '
                      f'fill="#9a3412">{escape(labels["today"])}</text>')
     curves = {"planned": (p.planned, False), "verified": (p.verified, True), "disbursed": (p.disbursed, True)}
     for i, (key, colour, dash) in enumerate(SERIES):
@@ -68,10 +68,10 @@ def s_curve_svg(p: Progress, labels: dict[str, str], day: Callable[[int], str], 
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dashed} '
                      f'points="{line(points, step)}"><title>{escape(labels[key])}</title></polyline>')
-        lx = LEFT + i * 190
+        lx = LEFT + i * 195
         parts.append(f'<line x1="{lx}" x2="{lx + 28}" y1="{HEIGHT - 18}" y2="{HEIGHT - 18}" stroke="{colour}" '
                      f'stroke-width="2.5"{dashed}/>')
-        parts.append(f'<text x="{lx + 34}" y="{HEIGHT - 14}" font-size="12" fill="#222222">'
+        parts.append(f'<text x="{lx + 34}" y="{HEIGHT - 14}" font-size="15" fill="#222222">'
                      f'{escape(labels[key])}</text>')
     parts.append("</svg>")
     return "".join(parts)
