@@ -27,6 +27,9 @@ def test_a_streamed_body_above_the_limit_is_413(client: TestClient) -> None:
 
     r = client.post("/rpc", content=chunks())
     assert r.status_code == 413
+    r = client.post("/api/v1/contracts", content=chunks(), headers={**auth("official"),
+                                                                    "Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["code"] == "body_too_large"
 
 
 def test_malformed_json_is_400_with_one_message(client: TestClient) -> None:

@@ -95,13 +95,15 @@ class OperationsMiddleware:
             self._observe(scope, status, started)
             return
         received = 0
+        exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    exceeded = True
                     raise _BodyTooLarge()
             return message
 
@@ -109,12 +111,20 @@ class OperationsMiddleware:
             nonlocal status
             status = code
 
+        wrapped = self._wrap_send(send, scope, on_status)
+
+        async def unless_exceeded(message: Message) -> None:
+            if not exceeded:  # whatever the app answers to a cut-off body (FastAPI: 400) becomes 413 below
+                await wrapped(message)
+
         try:
-            await self.app(scope, limited_receive, self._wrap_send(send, scope, on_status))
+            await self.app(scope, limited_receive, unless_exceeded)
         except _BodyTooLarge:
-            status = 413
-            await too_large.response()(scope, receive, self._wrap_send(send, scope))
+            pass
         finally:
+            if exceeded:
+                status = 413
+                await too_large.response()(scope, receive, self._wrap_send(send, scope))
             self._observe(scope, status, started)
 
     def _wrap_send(self, send: Send, scope: Scope, on_status: Any = None) -> Send:
