@@ -10,11 +10,14 @@ import pytest
 
 from govledger.accounts import DEMO_ADDRESSES, demo_accounts
 from govledger.app import App
+from govledger.integrations.migration.anchor import Anchors
 from govledger.ledger import Ledger
 from govledger.oversight import Actor, Oversight
 from govledger.pilot import PILOT_AGENCY, load_pilot, setup_roles
 from govledger.readmodel import open_read_model
 from govledger.signers import DemoSigner
+
+from chain_support import ChainControl
 
 OCID = "ocds-demo01-2026-PUPR-001"
 KEY = bytes(range(32))
@@ -35,15 +38,20 @@ def pilot_ledger() -> Iterator[Ledger]:
     ledger.deploy(acc["admin"], acc["treasury"].address)
     setup_roles(ledger)
     load_pilot(ledger)
+    Anchors(ledger).ensure_deployed(acc["admin"])  # before any snapshot: every test's rewind keeps it
     yield ledger
     ledger.close()
 
 
 @pytest.fixture
-def app(pilot_ledger: Ledger, tmp_path: Path) -> App:
+def app(pilot_ledger: Ledger, tmp_path: Path) -> Iterator[App]:
+    chain = ChainControl(pilot_ledger.w3)
+    snapshot = chain.snapshot()
     app = App(pilot_ledger, signer=DemoSigner(), engine=open_read_model(None, tmp_path))
     app.sync()
-    return app
+    yield app
+    app.engine.dispose()
+    chain.revert(snapshot)
 
 
 @pytest.fixture

@@ -189,6 +189,9 @@ def check(engine: Engine, ledger: Any | None = None, *, tamper: bool = True) -> 
                 violations.append(Violation(v.rule, ocids.get(v.contract_id or ""), v.contract_id, v.detail,
                                             v.tx_hash, v.block_number, v.log_index))
             violations.extend(compare_projections(engine, expected))
+    from ..oversight.integrity import oversight_violations  # feedback, complaints, monitoring vs their anchors
+
+    violations.extend(oversight_violations(engine, ledger))
     violations.sort(key=lambda v: (v.block_number if v.block_number is not None else -1, v.log_index or 0, v.rule))
     result.violations = violations
     rules: dict[str, int] = {}

@@ -19,7 +19,8 @@ from .service import DAY, Actor, Oversight
 
 AGAINST = ("rejection", "penalty", "termination", "amendment", "payment", "other")
 OUTCOMES = ("upheld", "partly-upheld", "rejected")
-CREDITS = {"PaymentReleased": ("net", "retention"), "RetentionReleased": ("amount",), "AdvancePaid": ("amount",)}
+# what counts as paid to the contractor: a release settles net, retention kept for them and advance recovered
+CREDITS = {"PaymentReleased": ("net", "retention", "advanceRecovered"), "RetentionReleased": ("amount",), "AdvancePaid": ("amount",)}
 
 
 class NotCarriedOut(WrongState):
