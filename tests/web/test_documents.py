@@ -72,3 +72,17 @@ def test_a_file_that_is_not_what_its_name_says_or_too_big_is_refused(store: Docu
 def test_an_unknown_or_malformed_hash_is_not_found(store: DocumentStore, digest: str) -> None:
     with pytest.raises(DocumentNotFound):
         store.read(digest)
+
+
+def test_several_files_go_under_a_manifest_whose_hash_names_each_of_them(store: DocumentStore) -> None:
+    manifest = store.put_many("ocds-x-1", [("a.pdf", pdf("a")), ("b.png", PNG)], "evidence-0", "dev:contractor")
+    listed = store.read(manifest.hash)[1].decode()
+    assert manifest.name == "evidence-0-manifest.txt"
+    assert "0x" + keccak(pdf("a")).hex() in listed and "0x" + keccak(PNG).hex() in listed
+    assert len(store.for_contract("ocds-x-1")) == 3
+
+
+def test_one_refused_file_keeps_none_of_the_others(store: DocumentStore) -> None:
+    with pytest.raises(DocumentRefused):
+        store.put_many("ocds-x-1", [("a.pdf", pdf("a")), ("b.pdf", ELF)], "evidence-0", "dev:contractor")
+    assert store.for_contract("ocds-x-1") == []

@@ -20,6 +20,7 @@ from .guards import PageRefused
 from .routes import desk
 
 STATIC = Path(__file__).parent / "static"
+FORM_OVERHEAD = 64_000  # bytes of a multipart form besides its file
 
 
 def routers() -> list[Any]:
@@ -32,7 +33,9 @@ def routers() -> list[Any]:
 
 def install(api: FastAPI, documents_dir: Path | None = None) -> None:
     app = api.state.server.app
-    api.state.web = WebState(getattr(app, "data_dir", None), documents_dir)
+    # A document fits in one request under the server's body limit, with room for the form around it.
+    max_document = max(api.state.server.settings.max_body_bytes - FORM_OVERHEAD, 1024)
+    api.state.web = WebState(getattr(app, "data_dir", None), documents_dir, max_document)
     desk.setup(api)  # notifications and support tables, the notifier on the App's syncs
     for router in routers():
         api.include_router(router)

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..accounts import label
 from . import i18n, nav
-from .documents import DocumentStore
+from .documents import MAX_DOCUMENT_BYTES, DocumentStore
 from .sessions import SESSION_COOKIE, Session, SessionCodec, WebUser, new_session
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,7 +43,8 @@ def web_key(data_dir: Path | None) -> bytes:
 class WebState:
     """Held on `api.state.web`: templates per language, the session codec, the document store."""
 
-    def __init__(self, data_dir: Path | None, documents_dir: Path | None = None) -> None:
+    def __init__(self, data_dir: Path | None, documents_dir: Path | None = None,
+                 max_document_bytes: int = MAX_DOCUMENT_BYTES) -> None:
         key = web_key(data_dir)
         self.sessions = SessionCodec(key)
         if documents_dir is None:
@@ -53,7 +54,7 @@ class WebState:
                 documents_dir = Path(tempfile.mkdtemp(prefix="govledger-documents-"))
             else:
                 documents_dir = Path(data_dir) / "documents"
-        self.documents = DocumentStore(documents_dir, key)
+        self.documents = DocumentStore(documents_dir, key, max_document_bytes)
         self.environments = {lang: self._environment(lang) for lang in i18n.LANGUAGES}
 
     @staticmethod

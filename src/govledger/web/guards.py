@@ -55,21 +55,18 @@ def text(form: FormData, name: str) -> str:
 
 async def upload(request: Request, form: FormData, name: str, user: WebUser, ocid: str, kind: str,
                  required: bool = True) -> StoredDocument | None:
-    """Store the file posted as `name` for contract `ocid`; PageRefused with the reason when it is refused."""
+    """Store the file(s) posted as `name` for contract `ocid` (several: under a manifest, see
+    `DocumentStore.put_many`); PageRefused with the reason when one is refused."""
     files = [f for f in form.getlist(name) if isinstance(f, UploadFile) and f.filename]
     if not files:
         if required:
             raise PageRefused(422, translate(request, N_("Attach the document: the ledger keeps its hash.")))
         return None
-    stored = None
-    for file in files:  # several evidence files: each stored, the first is the one whose hash goes on chain
-        data = await file.read()
-        try:
-            doc = web(request).documents.put(ocid, file.filename or "document", data, kind, user.subject)
-        except GovLedgerError as exc:
-            raise PageRefused(422, translate(request, N_("The document was refused")) + f": {exc}") from None
-        stored = stored or doc
-    return stored
+    contents = [(file.filename or "document", await file.read()) for file in files]
+    try:
+        return web(request).documents.put_many(ocid, contents, kind, user.subject)
+    except GovLedgerError as exc:
+        raise PageRefused(422, translate(request, N_("The document was refused")) + f": {exc}") from None
 
 
 async def perform(request: Request, user: WebUser, action: str, target: str,

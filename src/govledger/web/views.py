@@ -88,6 +88,22 @@ def _change(raw: dict[str, Any], inspectors: list[str]) -> MilestoneChange:
                            inspectors=tuple(Address(a) for i, a in enumerate(inspectors) if mask >> i & 1))
 
 
+def pending_amendments(engine: Any) -> dict[str, Proposal]:
+    """contract id -> the amendment waiting for the other party's consent, for every contract (one query)."""
+    import json
+
+    from sqlalchemy import text
+
+    by_contract: dict[str, list[dict[str, Any]]] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT contract_id, event, args FROM events WHERE event IN ('InspectorsAssigned', "
+                                 "'AmendmentProposed', 'ContractAmended') ORDER BY block_number, log_index"))
+        for contract, event, args in rows:
+            by_contract.setdefault(contract, []).append({"event": event, "args": json.loads(args)})
+    found = {cid: pending_amendment(events) for cid, events in by_contract.items()}
+    return {cid: proposal for cid, proposal in found.items() if proposal is not None}
+
+
 def evidence_of(events: list[dict[str, Any]]) -> dict[tuple[str, int], str]:
     """(kind, milestone) -> hash of the latest evidence and reports, to link them to their documents."""
     found: dict[tuple[str, int], str] = {}

@@ -13,6 +13,7 @@ from ..context import render, translate
 from ..guards import PageRefused, form_of, outcome, perform, signed_in, text, upload
 from ..i18n import N_
 from ..nav import NavItem, register
+from ..views import milestone_lines, pending_amendments
 from .contract import party_of, url_of
 
 router = APIRouter(include_in_schema=False)
@@ -31,10 +32,12 @@ def my_contracts(request: Request, address: str | None) -> list[Any]:
 async def contractor_home(request: Request) -> Response:
     user = signed_in(request, "contractor")
     details = await run_in_threadpool(my_contracts, request, user.address)
-    from ..views import milestone_lines
-
+    proposals = await run_in_threadpool(pending_amendments, request.app.state.server.engine)
+    me = (user.address or "").lower()
+    consents = [d for d in details if d.contract.contract_id in proposals
+                and proposals[d.contract.contract_id].proposer.lower() != me]
     return render(request, "roles/contractor.html",
-                  offers=[d for d in details if d.contract.status == "pending"],
+                  offers=[d for d in details if d.contract.status == "pending"], consents=consents,
                   contracts=[(d, milestone_lines(d)) for d in details if d.contract.status != "pending"])
 
 

@@ -21,6 +21,7 @@ from ..context import render, translate
 from ..guards import PageRefused, form_of, outcome, perform, signed_in, text, upload
 from ..i18n import N_, language_of, parse_rupiah
 from ..nav import NavItem, register
+from ..views import pending_amendments
 from .contract import _amount, party_of, url_of
 
 router = APIRouter(include_in_schema=False)
@@ -35,10 +36,13 @@ def agency_contracts(request: Request, agency: str | None) -> list[Any]:
     return [r for r in rows if agency and r.agency == agency]
 
 
-def waiting_for_official(rows: list[Any]) -> list[tuple[Any, str]]:
+def waiting_for_official(rows: list[Any], proposals: dict[str, Any], me: str | None) -> list[tuple[Any, str]]:
     """(contract, msgid of what it waits for) for the official's attention."""
     waiting = []
     for r in rows:
+        proposal = proposals.get(r.contract_id)
+        if proposal is not None and proposal.proposer.lower() != (me or "").lower():
+            waiting.append((r, N_("An amendment waits for your consent")))
         if r.disputed:
             waiting.append((r, N_("A dispute is open: payments are frozen")))
         elif r.status == "active" and r.funded - r.refunded < r.value:
@@ -54,7 +58,9 @@ def waiting_for_official(rows: list[Any]) -> list[tuple[Any, str]]:
 async def official_home(request: Request) -> Response:
     user = signed_in(request, "official")
     rows = await run_in_threadpool(agency_contracts, request, user.agency)
-    return render(request, "roles/official.html", contracts=rows, waiting=waiting_for_official(rows))
+    proposals = await run_in_threadpool(pending_amendments, request.app.state.server.engine)
+    return render(request, "roles/official.html", contracts=rows,
+                  waiting=waiting_for_official(rows, proposals, user.address))
 
 
 def known_inspectors(request: Request) -> list[tuple[str, str]]:
