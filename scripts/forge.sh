@@ -40,12 +40,15 @@ esac
 
 # Each mutant: name|file|python expression over `s` (the file's text) that seeds the bug.
 MUTANTS=(
-    "no-already-approved|contracts/milestones/MilestoneVerifier.sol|s.replace('        if (m.approvals.contains(slot)) revert AlreadyApproved(msg.sender, id, index);\n', '', 1)"
-    "withdraw-no-role-check|contracts/escrow/PaymentEscrow.sol|s.replace('        if (msg.sender != c.contractor) revert IContractRegistry.NotContractor(msg.sender, id);\n        if (c.disputed)', '        if (c.disputed)', 1)"
+    "no-already-approved|contracts/milestones/MilestoneVerifier.sol|s.replace('m.approvals.contains(slot) && _epochAt(epochs, slot) == uint16(epoch)', 'false', 1)"
+    "withdraw-no-role-check|contracts/escrow/PaymentEscrow.sol|s.replace('        if (msg.sender != c.contractor) revert NotContractor(msg.sender, id);\n        if (c.disputed)', '        if (c.disputed)', 1)"
     "withdraw-effects-after-transfer|contracts/escrow/PaymentEscrow.sol|s.replace('        a.withdrawable = 0;\n        a.withdrawn += uint128(amount);\n        emit PaymentWithdrawn(id, msg.sender, amount);\n        _token.safeTransfer(msg.sender, amount);\n', '        emit PaymentWithdrawn(id, msg.sender, amount);\n        _token.safeTransfer(msg.sender, amount);\n        a.withdrawable = 0;\n        a.withdrawn += uint128(amount);\n', 1)"
     "official-by-tx-origin|contracts/escrow/PaymentEscrow.sol|s.replace('registry.isOfficialOf(id, msg.sender)', 'registry.isOfficialOf(id, tx.origin)', 1)"
     "no-amendment-cap|contracts/registry/ContractRegistry.sol|s.replace('        if (newValue > cap) revert AmendmentExceedsCap(newValue, cap);\n', '', 1)"
     "one-approval-pays|contracts/milestones/MilestoneVerifier.sol|s.replace('< m.requiredApprovals) return;', '< 1) return;', 1)"
+    "advance-after-payment|contracts/escrow/PaymentEscrow.sol|s.replace('        if (c.paidValue != 0) revert AdvanceAfterPayment(id, c.paidValue);\n', '', 1)"
+    "stale-approval-counts|contracts/milestones/MilestoneVerifier.sol|s.replace('if (epoch != 0 && uint16(epoch) == _epochAt(epochs, i))', 'if (epoch != 0)', 1)"
+    "amend-during-dispute|contracts/registry/ContractRegistry.sol|s.replace('        if (c.disputed) revert ContractDisputed(id);\n    }', '    }', 1)"
 )
 
 run_mutant() { # name file expr -> prints one result line; exit 0 if caught

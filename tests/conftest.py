@@ -89,13 +89,14 @@ def inspectors() -> list[LocalAccount]:
     return [ACCOUNTS[f"inspector{i}"] for i in (1, 2, 3)]
 
 
-def make_spec(ocid: str = OCID, *, value: int = 1_000_000_00, amounts: tuple[int, ...] = (400_000_00, 600_000_00),
+def make_spec(ocid: str = OCID, *, value: int | None = None, amounts: tuple[int, ...] = (400_000_00, 600_000_00),
               approvals: int = 2, category: Category = Category.GOODS) -> ContractSpec:
-    """A contract of the pilot agency with the demo contractor and all three demo inspectors."""
+    """A contract of the pilot agency with the demo contractor and all three demo inspectors; its value
+    is the milestones' total unless given (the registry refuses any other)."""
     inspectors = tuple(ACCOUNTS[f"inspector{i}"].address for i in (1, 2, 3))
     return ContractSpec(
         ocid=ocid, agency=PILOT_AGENCY, contractor=ACCOUNTS["contractor"].address, category=category,
-        value=Sen(value), start=date(YEAR, 1, 1), end=date(YEAR + 1, 12, 31), document_hash=b"\x11" * 32,
+        value=Sen(sum(amounts) if value is None else value), start=date(YEAR, 1, 1), end=date(YEAR + 1, 12, 31), document_hash=b"\x11" * 32,
         milestones=tuple(MilestoneSpec(Sen(a), date(YEAR, 1 + i % 12, 1), inspectors, approvals)
                          for i, a in enumerate(amounts)),
     )

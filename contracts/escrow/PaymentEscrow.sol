@@ -34,7 +34,7 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
     /// @inheritdoc IPaymentEscrow
     function fund(bytes32 id, uint256 amount) external nonReentrant {
         IContractRegistry.GovContract memory c = _official(id);
-        if (c.status == IContractRegistry.Status.Completed || c.status == IContractRegistry.Status.Terminated) {
+        if (c.status == Status.Completed || c.status == Status.Terminated) {
             revert ContractNotFundable(id);
         }
         if (amount == 0) revert ZeroAmount();
@@ -50,13 +50,16 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
     /// @inheritdoc IPaymentEscrow
     function payAdvance(bytes32 id) external {
         IContractRegistry.GovContract memory c = _official(id);
-        if (c.status != IContractRegistry.Status.Active) {
-            revert IContractRegistry.WrongContractStatus(id, c.status, IContractRegistry.Status.Active);
+        if (c.status != Status.Active) {
+            revert WrongContractStatus(id, c.status, Status.Active);
         }
-        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
+        if (c.disputed) revert ContractDisputed(id);
         Advance storage adv = _advances[id];
         uint256 amount = c.advancePayment;
         if (amount == 0 || adv.paid != 0) revert NoAdvanceDue(id);
+        // Paid after a milestone, the advance would be recovered from fewer payments than it was sized
+        // for, and the last could be left unpayable: it comes first or not at all.
+        if (c.paidValue != 0) revert AdvanceAfterPayment(id, c.paidValue);
         Account storage a = _accounts[id];
         if (a.held < amount) revert InsufficientEscrow(id, a.held, amount);
         a.held -= uint128(amount);
@@ -72,7 +75,7 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
         uint256 earned = amount - penalty; // the penalty stays held, to go back to the agency
         uint256 retention = amount * c.terms.worksRetentionBps / _BPS;
         if (retention > earned) retention = earned;
-        uint256 recovery = _advanceRecovery(id, c, amount, earned - retention);
+        uint256 recovery = _advanceRecovery(id, c.value - c.paidValue, amount, earned - retention);
         // The recovered part of the advance left the escrow when the advance was paid.
         uint256 net = earned - retention - recovery;
         Account storage a = _accounts[id];
@@ -99,10 +102,10 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
 
     /// @inheritdoc IPaymentEscrow
     function withdraw(bytes32 id) external nonReentrant returns (uint256 amount) {
-        if (registry.paused()) revert IContractRegistry.LedgerPaused();
+        if (registry.paused()) revert LedgerPaused();
         IContractRegistry.GovContract memory c = registry.getContract(id);
-        if (msg.sender != c.contractor) revert IContractRegistry.NotContractor(msg.sender, id);
-        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
+        if (msg.sender != c.contractor) revert NotContractor(msg.sender, id);
+        if (c.disputed) revert ContractDisputed(id);
         _recoverAdvanceOnClose(id, c);
         Account storage a = _accounts[id];
         amount = a.withdrawable;
@@ -137,26 +140,29 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
         return _advances[id];
     }
 
-    /// @dev Pro rata to the milestone's share of the contract value; the last milestone recovers the
-    /// rest. Never more than the payment it is taken from.
-    function _advanceRecovery(bytes32 id, IContractRegistry.GovContract memory c, uint256 amount, uint256 available)
+    /// @dev Pro rata: the milestone's share of the value still to pay (`unpaid`, this milestone
+    /// included), rounded up, so the last milestone paid recovers exactly the rest. The registry keeps
+    /// outstanding <= unpaid x (1 - retention - penalty cap), so the share always fits in the payment
+    /// (the cap at `available` is defence in depth) and the ratio never grows: every later milestone
+    /// stays payable from a fully funded escrow.
+    function _advanceRecovery(bytes32 id, uint256 unpaid, uint256 amount, uint256 available)
         private
         returns (uint256 recovery)
     {
         Advance storage adv = _advances[id];
-        if (adv.outstanding == 0) return 0;
-        bool last = c.settledCount + 1 == c.milestoneCount;
-        recovery = last ? adv.outstanding : uint256(adv.paid) * amount / c.value;
-        if (recovery > adv.outstanding) recovery = adv.outstanding;
+        uint256 outstanding = adv.outstanding;
+        if (outstanding == 0) return 0;
+        recovery = (outstanding * amount + unpaid - 1) / unpaid;
+        if (recovery > outstanding) recovery = outstanding;
         if (recovery > available) recovery = available;
-        adv.outstanding -= uint128(recovery);
+        adv.outstanding = uint128(outstanding - recovery);
     }
 
     /// @dev Once a contract is closed (terminated, or completed by cancelling milestones), the advance
     /// no milestone recovered comes back out of what the contractor has not withdrawn, before any
     /// money moves. What was already withdrawn stays a claim on the advance guarantee, off chain.
     function _recoverAdvanceOnClose(bytes32 id, IContractRegistry.GovContract memory c) private {
-        if (c.status != IContractRegistry.Status.Completed && c.status != IContractRegistry.Status.Terminated) return;
+        if (c.status != Status.Completed && c.status != Status.Terminated) return;
         Advance storage adv = _advances[id];
         Account storage a = _accounts[id];
         uint256 amount = adv.outstanding < a.withdrawable ? adv.outstanding : a.withdrawable;
@@ -169,15 +175,15 @@ contract PaymentEscrow is IPaymentEscrow, ReentrancyGuard {
 
     /// @dev The caller must be an official of the contract's agency, on an unpaused ledger.
     function _official(bytes32 id) private view returns (IContractRegistry.GovContract memory c) {
-        if (registry.paused()) revert IContractRegistry.LedgerPaused();
+        if (registry.paused()) revert LedgerPaused();
         c = registry.getContract(id);
-        if (!registry.isOfficialOf(id, msg.sender)) revert IContractRegistry.NotAgencyOfficial(msg.sender, c.agency);
+        if (!registry.isOfficialOf(id, msg.sender)) revert NotAgencyOfficial(msg.sender, c.agency);
     }
 
     function _requireClosed(bytes32 id, IContractRegistry.GovContract memory c) private pure {
-        if (c.status != IContractRegistry.Status.Completed && c.status != IContractRegistry.Status.Terminated) {
+        if (c.status != Status.Completed && c.status != Status.Terminated) {
             revert ContractStillOpen(id);
         }
-        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
+        if (c.disputed) revert ContractDisputed(id);
     }
 }

@@ -2,11 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {IContractRegistry} from "./IContractRegistry.sol";
+import {ILedgerErrors} from "./ILedgerErrors.sol";
 
 /// @title IMilestoneVerifier
 /// @notice Milestones of a contract: the contractor submits evidence, assigned inspectors approve or
 /// reject it, and k approvals verify it, which credits the payment (less any late penalty) in the escrow.
-interface IMilestoneVerifier {
+interface IMilestoneVerifier is ILedgerErrors {
     /// @notice Planned -> Submitted -> (Rejected -> Submitted)* -> Paid; an amendment may cancel an unpaid one.
     enum MilestoneStatus {
         Planned,
@@ -16,7 +17,8 @@ interface IMilestoneVerifier {
         Cancelled
     }
 
-    /// @notice One milestone in one storage slot; `approvals` is a bitmask over the contract's inspectors.
+    /// @notice One milestone in one storage slot; `approvals` is a bitmask over the contract's inspectors
+    /// (the inspector epoch of each approval is kept beside it, in one more slot written at approval).
     struct Milestone {
         uint96 amount;
         uint40 dueDate;
@@ -53,8 +55,10 @@ interface IMilestoneVerifier {
     error WrongMilestoneStatus(bytes32 id, uint256 index, MilestoneStatus current);
     /// @notice `account` is not an assigned inspector of milestone `index` of contract `id`.
     error NotAssignedInspector(address account, bytes32 id, uint256 index);
-    /// @notice `inspector` already approved milestone `index` of contract `id` in this round.
+    /// @notice `inspector` already approved milestone `index` of contract `id` in this round, and its approval still counts.
     error AlreadyApproved(address inspector, bytes32 id, uint256 index);
+    /// @notice Milestone `index` of contract `id` was submitted `max` times, the most its round counter records.
+    error SubmissionLimitReached(bytes32 id, uint256 index, uint256 max);
 
     /// @notice Store the inspectors and milestones of a newly registered contract. Registry only.
     function registerMilestones(bytes32 id, address[] calldata inspectors, IContractRegistry.MilestoneInput[] calldata milestones)
@@ -83,7 +87,8 @@ interface IMilestoneVerifier {
         pure
         returns (uint256 penalty, uint256 daysLate);
 
-    /// @notice Milestone `index` of contract `id`.
+    /// @notice Milestone `index` of contract `id`; its `approvals` are those that count now: given in this
+    /// round by inspectors certified without interruption since they approved.
     function getMilestone(bytes32 id, uint256 index) external view returns (Milestone memory);
 
     /// @notice The number of milestones of contract `id`.

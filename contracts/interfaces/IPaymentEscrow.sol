@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {ILedgerErrors} from "./ILedgerErrors.sol";
+
 /// @title IPaymentEscrow
 /// @notice Holds each contract's funds in the settlement token. The agency funds it; verified
 /// milestones credit the contractor (less late penalty, retention and advance recovery); the
 /// contractor withdraws (pull payments); what was never earned goes back to the agency.
-interface IPaymentEscrow {
+interface IPaymentEscrow is ILedgerErrors {
     /// @notice Per-contract accounts in three slots. Always:
     /// funded = withdrawn + withdrawable + retained + refunded + held.
     struct Account {
@@ -62,6 +64,9 @@ interface IPaymentEscrow {
     error ContractNotFundable(bytes32 id);
     /// @notice Contract `id` has no advance payment to make, or it was already paid.
     error NoAdvanceDue(bytes32 id);
+    /// @notice The advance of contract `id` can no longer be paid: milestones worth `paidValue` are paid
+    /// already, and an advance is recovered from every milestone payment.
+    error AdvanceAfterPayment(bytes32 id, uint256 paidValue);
     /// @notice Contract `id` is still open: only completed or terminated contracts return funds.
     error ContractStillOpen(bytes32 id);
     /// @notice The retention of contract `id` is held until `releasableAt`.

@@ -18,6 +18,9 @@ contract MilestoneVerifier is IMilestoneVerifier {
 
     mapping(bytes32 id => Milestone[]) private _milestones;
     mapping(bytes32 id => address[]) private _inspectors;
+    /// @dev Per milestone, the inspector epoch (registry.inspectorEpoch, 16 bits) of each inspector slot
+    /// at its approval: 16 slots x 16 bits in one word.
+    mapping(bytes32 id => mapping(uint256 index => uint256)) private _approvalEpochs;
 
     constructor(IContractRegistry registry_) {
         registry = registry_;
@@ -69,14 +72,14 @@ contract MilestoneVerifier is IMilestoneVerifier {
                 continue;
             }
             if (!InspectorMask.validAssignment(ch.inspectorMask, ch.requiredApprovals, inspectorCount)) {
-                revert IContractRegistry.InvalidMilestone(ch.index, ch.amount, ch.requiredApprovals, ch.inspectorMask);
+                revert InvalidMilestone(ch.index, ch.amount, ch.requiredApprovals, ch.inspectorMask);
             }
             (m.amount, m.dueDate, m.requiredApprovals, m.inspectorMask) =
                 (ch.amount, ch.dueDate, ch.requiredApprovals, ch.inspectorMask);
             emit MilestoneRegistered(id, ch.index, ch.amount, ch.dueDate, ch.requiredApprovals, ch.inspectorMask);
         }
         count = list.length;
-        if (count > 64) revert IContractRegistry.InvalidMilestoneCount(count, 64);
+        if (count > 64) revert InvalidMilestoneCount(count, 64);
         for (uint256 i; i < count; ++i) {
             if (list[i].status != MilestoneStatus.Cancelled) total += list[i].amount;
         }
@@ -85,11 +88,12 @@ contract MilestoneVerifier is IMilestoneVerifier {
     /// @inheritdoc IMilestoneVerifier
     function submit(bytes32 id, uint256 index, bytes32 evidenceHash) external {
         IContractRegistry.GovContract memory c = _workable(id);
-        if (msg.sender != c.contractor) revert IContractRegistry.NotContractor(msg.sender, id);
+        if (msg.sender != c.contractor) revert NotContractor(msg.sender, id);
         Milestone storage m = _milestone(id, index);
         if (m.status != MilestoneStatus.Planned && m.status != MilestoneStatus.Rejected) {
             revert WrongMilestoneStatus(id, index, m.status);
         }
+        if (m.round == type(uint8).max) revert SubmissionLimitReached(id, index, type(uint8).max);
         m.status = MilestoneStatus.Submitted;
         m.submittedAt = uint40(block.timestamp);
         m.approvals = 0;
@@ -101,19 +105,25 @@ contract MilestoneVerifier is IMilestoneVerifier {
     function approve(bytes32 id, uint256 index, bytes32 reportHash) external {
         IContractRegistry.GovContract memory c = _workable(id);
         Milestone storage m = _submitted(id, index);
-        uint256 slot = _assignedSlot(id, index, m.inspectorMask);
-        if (m.approvals.contains(slot)) revert AlreadyApproved(msg.sender, id, index);
+        (uint256 slot, uint256 epoch) = _assignedSlot(id, index, m.inspectorMask);
+        uint256 epochs = _approvalEpochs[id][index];
+        // An approval from before a revocation no longer counts, and must not block a new one.
+        if (m.approvals.contains(slot) && _epochAt(epochs, slot) == uint16(epoch)) {
+            revert AlreadyApproved(msg.sender, id, index);
+        }
         uint16 approvals = m.approvals.with_(slot);
         m.approvals = approvals;
+        epochs = (epochs & ~(uint256(type(uint16).max) << (slot * 16))) | (uint256(uint16(epoch)) << (slot * 16));
+        _approvalEpochs[id][index] = epochs;
         emit MilestoneApproved(id, index, msg.sender, reportHash);
-        if (_certifiedCount(id, approvals) < m.requiredApprovals) return;
+        if (_countingMask(id, approvals, epochs).count() < m.requiredApprovals) return;
 
         m.status = MilestoneStatus.Paid;
         uint96 amount = m.amount;
         (uint256 penalty, uint256 daysLate) = latePenalty(amount, m.dueDate, m.submittedAt, c.terms);
         emit MilestoneVerified(id, index, amount, penalty, daysLate);
         IPaymentEscrow(registry.escrow()).release(id, index, amount, penalty);
-        registry.milestoneSettled(id);
+        registry.milestoneSettled(id, amount);
     }
 
     /// @inheritdoc IMilestoneVerifier
@@ -140,8 +150,9 @@ contract MilestoneVerifier is IMilestoneVerifier {
     }
 
     /// @inheritdoc IMilestoneVerifier
-    function getMilestone(bytes32 id, uint256 index) external view returns (Milestone memory) {
-        return _milestone(id, index);
+    function getMilestone(bytes32 id, uint256 index) external view returns (Milestone memory m) {
+        m = _milestone(id, index);
+        m.approvals = _countingMask(id, m.approvals, _approvalEpochs[id][index]);
     }
 
     /// @inheritdoc IMilestoneVerifier
@@ -169,12 +180,10 @@ contract MilestoneVerifier is IMilestoneVerifier {
 
     /// @dev Milestones move only on an active, undisputed contract of an unpaused ledger.
     function _workable(bytes32 id) private view returns (IContractRegistry.GovContract memory c) {
-        if (registry.paused()) revert IContractRegistry.LedgerPaused();
+        if (registry.paused()) revert LedgerPaused();
         c = registry.getContract(id);
-        if (c.status != IContractRegistry.Status.Active) {
-            revert IContractRegistry.WrongContractStatus(id, c.status, IContractRegistry.Status.Active);
-        }
-        if (c.disputed) revert IContractRegistry.ContractDisputed(id);
+        if (c.status != Status.Active) revert WrongContractStatus(id, c.status, Status.Active);
+        if (c.disputed) revert ContractDisputed(id);
     }
 
     function _milestone(bytes32 id, uint256 index) private view returns (Milestone storage) {
@@ -188,21 +197,31 @@ contract MilestoneVerifier is IMilestoneVerifier {
         if (m.status != MilestoneStatus.Submitted) revert WrongMilestoneStatus(id, index, m.status);
     }
 
-    /// @dev Approvals count only while their inspector is still certified: revoking an inspector
-    /// withdraws its pending approvals too.
-    function _certifiedCount(bytes32 id, uint16 approvals) private view returns (uint256 n) {
+    /// @dev The approvals that count: an approval counts only while its inspector has been certified
+    /// without interruption since it approved (same epoch), so revoking an inspector withdraws its
+    /// approvals for good, even if it is certified again.
+    function _countingMask(bytes32 id, uint16 approvals, uint256 epochs) private view returns (uint16 mask) {
         address[] storage inspectors = _inspectors[id];
         for (uint256 i; approvals >> i != 0; ++i) {
-            if (approvals.contains(i) && registry.isInspector(inspectors[i])) ++n;
+            if (!approvals.contains(i)) continue;
+            uint256 epoch = registry.inspectorEpoch(inspectors[i]);
+            if (epoch != 0 && uint16(epoch) == _epochAt(epochs, i)) mask = mask.with_(i);
         }
     }
 
-    /// @dev The caller's position among the contract's inspectors, if it is assigned to this milestone
-    /// and still certified (a revoked inspector loses every assignment at once).
-    function _assignedSlot(bytes32 id, uint256 index, uint16 mask) private view returns (uint256) {
+    function _epochAt(uint256 epochs, uint256 slot) private pure returns (uint16) {
+        return uint16(epochs >> (slot * 16));
+    }
+
+    /// @dev The caller's position among the contract's inspectors, if it is assigned to this milestone,
+    /// and its current epoch if it is certified (a revoked inspector loses every assignment at once).
+    function _assignedSlot(bytes32 id, uint256 index, uint16 mask) private view returns (uint256, uint256 epoch) {
         address[] storage inspectors = _inspectors[id];
         for (uint256 i; i < inspectors.length; ++i) {
-            if (inspectors[i] == msg.sender && mask.contains(i) && registry.isInspector(msg.sender)) return i;
+            if (inspectors[i] == msg.sender && mask.contains(i)) {
+                epoch = registry.inspectorEpoch(msg.sender);
+                if (epoch != 0) return (i, epoch);
+            }
         }
         revert NotAssignedInspector(msg.sender, id, index);
     }

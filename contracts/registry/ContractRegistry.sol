@@ -25,12 +25,17 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
     bytes32 public constant ARBITER_ROLE = keccak256("ARBITER_ROLE");
     bytes32 private constant _OFFICIAL_ROLE = keccak256("OFFICIAL_ROLE");
     bytes32 private constant _ACCEPTANCE_TYPEHASH =
-        keccak256("Acceptance(bytes32 contractId,bytes32 documentHash,uint256 deadline)");
+        keccak256("Acceptance(bytes32 contractId,bytes32 termsHash,uint256 deadline)");
     uint256 private constant _BPS = 10_000;
 
     /// @notice Upper bounds that keep a milestone in one slot (16-bit inspector masks, 8-bit counts).
     uint256 public constant MAX_MILESTONES = 64;
     uint256 public constant MAX_INSPECTORS = 16;
+    /// @notice Longest ocid accepted, in bytes (OCDS ocids are a prefix and an identifier, far shorter).
+    uint256 public constant MAX_OCID_LENGTH = 256;
+    /// @notice Most amendments and disputes one contract can record (their counters are 8-bit).
+    uint256 public constant MAX_AMENDMENTS = type(uint8).max;
+    uint256 public constant MAX_DISPUTES = type(uint8).max;
 
     /// @inheritdoc IContractRegistry
     address public verifier;
@@ -44,6 +49,11 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
     /// @notice Hash of the pending amendment proposal of each contract (zero = none).
     mapping(bytes32 id => bytes32) public pendingAmendment;
     mapping(bytes32 id => GovContract) private _contracts;
+    /// @inheritdoc IContractRegistry
+    mapping(bytes32 id => bytes32) public termsHash;
+    /// @notice Reason hash of the last dispute raised on each contract; a new dispute needs another reason.
+    mapping(bytes32 id => bytes32) public lastDisputeReason;
+    mapping(address inspector => uint256) private _revocations;
 
     /// @param admin the platform admin (national procurement policy body)
     /// @param adminTransferDelay seconds a new admin must wait to accept a transfer
@@ -133,28 +143,40 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
     }
 
     /// @inheritdoc IContractRegistry
-    function accept(bytes32 id) external whenNotPaused {
+    function accept(bytes32 id, bytes32 termsHash_) external whenNotPaused {
         GovContract storage c = _existing(id);
         if (msg.sender != c.contractor) revert NotContractor(msg.sender, id);
-        _activate(id, c);
+        _activate(id, c, termsHash_);
     }
 
     /// @inheritdoc IContractRegistry
-    function acceptWithSignature(bytes32 id, uint256 deadline, bytes calldata signature) external whenNotPaused {
+    function acceptWithSignature(bytes32 id, bytes32 termsHash_, uint256 deadline, bytes calldata signature)
+        external
+        whenNotPaused
+    {
         GovContract storage c = _existing(id);
         if (block.timestamp > deadline) revert AcceptanceExpired(deadline);
-        bytes32 digest = acceptanceDigest(id, deadline);
+        bytes32 digest = acceptanceDigest(id, termsHash_, deadline);
         if (!SignatureChecker.isValidSignatureNow(c.contractor, digest, signature)) {
             (address signer,,) = ECDSA.tryRecover(digest, signature);
             revert InvalidAcceptanceSignature(signer, c.contractor);
         }
-        _activate(id, c);
+        _activate(id, c, termsHash_);
     }
 
     /// @inheritdoc IContractRegistry
-    function acceptanceDigest(bytes32 id, uint256 deadline) public view returns (bytes32) {
-        bytes32 documentHash = _existing(id).documentHash;
-        return _hashTypedDataV4(keccak256(abi.encode(_ACCEPTANCE_TYPEHASH, id, documentHash, deadline)));
+    function acceptanceDigest(bytes32 id, bytes32 termsHash_, uint256 deadline) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(_ACCEPTANCE_TYPEHASH, id, termsHash_, deadline)));
+    }
+
+    /// @inheritdoc IContractRegistry
+    function termsHashOf(
+        Registration calldata r,
+        MilestoneInput[] calldata milestones,
+        address[] calldata inspectors,
+        Parameters memory terms
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(r, milestones, inspectors, terms));
     }
 
     // --- amendments, termination, disputes -------------------------------------------------------
@@ -164,8 +186,9 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         external
         whenNotPaused
     {
-        GovContract storage c = _active(id);
+        GovContract storage c = _undisputed(id);
         bool byAgency = _partySide(id, c);
+        if (c.amendmentCount == MAX_AMENDMENTS) revert AmendmentLimitReached(id, MAX_AMENDMENTS);
         _checkAmendedValue(id, c, newValue);
         pendingAmendment[id] = _amendmentHash(id, c.amendmentCount, byAgency, newValue, rationaleHash, changes);
         emit AmendmentProposed(id, c.amendmentCount + 1, msg.sender, newValue, rationaleHash, changes);
@@ -176,7 +199,7 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         external
         whenNotPaused
     {
-        GovContract storage c = _active(id);
+        GovContract storage c = _undisputed(id);
         // The consenting party restates the content; it must be the other side's proposal, unchanged.
         bool proposedByAgency = !_partySide(id, c);
         bytes32 given = _amendmentHash(id, c.amendmentCount, proposedByAgency, newValue, rationaleHash, changes);
@@ -187,7 +210,7 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
 
         (uint256 total, uint256 count, uint256 cancelled) =
             IMilestoneVerifier(verifier).amendMilestones(id, changes);
-        if (total > newValue) revert MilestonesExceedValue(total, newValue);
+        if (total != newValue) revert MilestoneTotalMismatch(total, newValue);
         uint96 previous = c.value;
         c.value = newValue;
         c.milestoneCount = uint8(count);
@@ -199,7 +222,14 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
     /// @inheritdoc IContractRegistry
     function terminate(bytes32 id, bytes32 reasonHash) external whenNotPaused {
         GovContract storage c = _existing(id);
-        if (!hasRole(officialRole(c.agency), msg.sender)) revert NotAgencyOfficial(msg.sender, c.agency);
+        if (c.disputed) {
+            // Under dispute the arbiter decides: its termination is also the dispute's resolution.
+            if (!hasRole(ARBITER_ROLE, msg.sender)) revert ContractDisputed(id);
+            c.disputed = false;
+            emit DisputeResolved(id, msg.sender, reasonHash);
+        } else if (!hasRole(officialRole(c.agency), msg.sender)) {
+            revert NotAgencyOfficial(msg.sender, c.agency);
+        }
         if (c.status != Status.Active && c.status != Status.Pending) {
             revert WrongContractStatus(id, c.status, Status.Active);
         }
@@ -211,11 +241,14 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
 
     /// @inheritdoc IContractRegistry
     function raiseDispute(bytes32 id, bytes32 reasonHash) external whenNotPaused {
-        GovContract storage c = _active(id);
+        GovContract storage c = _undisputed(id);
         _partySide(id, c);
-        if (c.disputed) revert ContractDisputed(id);
+        if (reasonHash == lastDisputeReason[id]) revert DisputeReasonReused(id, reasonHash);
+        if (c.disputeCount == MAX_DISPUTES) revert DisputeLimitReached(id, MAX_DISPUTES);
         c.disputed = true;
-        emit DisputeRaised(id, msg.sender, reasonHash);
+        c.disputeCount += 1;
+        lastDisputeReason[id] = reasonHash;
+        emit DisputeRaised(id, msg.sender, reasonHash, c.disputeCount);
     }
 
     /// @inheritdoc IContractRegistry
@@ -227,9 +260,10 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
     }
 
     /// @inheritdoc IContractRegistry
-    function milestoneSettled(bytes32 id) external {
+    function milestoneSettled(bytes32 id, uint96 amount) external {
         if (msg.sender != verifier) revert OnlyVerifier(msg.sender);
         GovContract storage c = _existing(id);
+        c.paidValue += amount;
         _settle(id, c, 1);
         // A proposal can no longer take effect on a completed contract (consent already cleared its own).
         if (c.status == Status.Completed) delete pendingAmendment[id];
@@ -252,6 +286,11 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         return hasRole(INSPECTOR_ROLE, account);
     }
 
+    /// @inheritdoc IContractRegistry
+    function inspectorEpoch(address account) external view returns (uint256) {
+        return hasRole(INSPECTOR_ROLE, account) ? _revocations[account] + 1 : 0;
+    }
+
     // --- internals -------------------------------------------------------------------------------
 
     function _register(Registration calldata r, MilestoneInput[] calldata milestones, address[] calldata inspectors)
@@ -263,6 +302,8 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
             revert CategoryNotAllowed(r.agency, r.category);
         }
         if (!hasRole(officialRole(r.agency), msg.sender)) revert NotAgencyOfficial(msg.sender, r.agency);
+        uint256 ocidLength = bytes(r.ocid).length;
+        if (ocidLength == 0 || ocidLength > MAX_OCID_LENGTH) revert InvalidOcidLength(ocidLength, MAX_OCID_LENGTH);
         id = keccak256(bytes(r.ocid));
         if (_contracts[id].contractor != address(0)) revert ContractAlreadyRegistered(id);
         if (r.contractor == address(0) || r.contractor == msg.sender) revert InvalidContractor(r.contractor);
@@ -270,8 +311,7 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         if (r.endDate <= r.startDate) revert InvalidPeriod(r.startDate, r.endDate);
         Parameters memory terms = parameters;
         if (r.category != Category.Works) terms.worksRetentionBps = 0;
-        uint256 maxAdvance = uint256(r.value) * (_BPS - terms.worksRetentionBps - terms.penaltyCapBps) / _BPS;
-        if (r.advancePayment > maxAdvance) revert AdvanceTooLarge(r.advancePayment, maxAdvance);
+        _checkAdvance(r.advancePayment, r.value, terms);
         _checkInspectors(r.contractor, inspectors);
         _checkMilestones(r.value, milestones, inspectors.length);
 
@@ -287,14 +327,17 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         c.documentHash = r.documentHash;
         c.advancePayment = r.advancePayment;
         c.terms = terms;
+        termsHash[id] = termsHashOf(r, milestones, inspectors, terms);
         emit ContractRegistered(id, r.agency, r.contractor, r);
         IMilestoneVerifier(verifier).registerMilestones(id, inspectors, milestones);
     }
 
-    function _activate(bytes32 id, GovContract storage c) private {
+    function _activate(bytes32 id, GovContract storage c, bytes32 given) private {
         if (c.status != Status.Pending) revert WrongContractStatus(id, c.status, Status.Pending);
+        bytes32 expected = termsHash[id];
+        if (given != expected) revert TermsMismatch(id, expected, given);
         c.status = Status.Active;
-        emit ContractAccepted(id, c.contractor);
+        emit ContractAccepted(id, c.contractor, given);
     }
 
     function _settle(bytes32 id, GovContract storage c, uint256 settled) private {
@@ -312,9 +355,11 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         if (c.contractor == address(0)) revert UnknownContract(id);
     }
 
-    function _active(bytes32 id) private view returns (GovContract storage c) {
+    /// @dev An active contract with no open dispute: the parties may change it.
+    function _undisputed(bytes32 id) private view returns (GovContract storage c) {
         c = _existing(id);
         if (c.status != Status.Active) revert WrongContractStatus(id, c.status, Status.Active);
+        if (c.disputed) revert ContractDisputed(id);
     }
 
     /// @dev True when the caller acts for the agency, false for the contractor; reverts for anyone else.
@@ -324,12 +369,25 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
         revert NotAParty(msg.sender, id);
     }
 
-    /// @dev The value may not rise above the cap on the original value, nor fall below what is funded.
+    /// @dev The value may not rise above the cap on the original value, nor fall below what is funded
+    /// or what is paid, nor so low that the unpaid milestones could not repay the advance.
     function _checkAmendedValue(bytes32 id, GovContract storage c, uint96 newValue) private view {
         uint256 cap = uint256(c.originalValue) * (_BPS + c.terms.amendmentCapBps) / _BPS;
         if (newValue > cap) revert AmendmentExceedsCap(newValue, cap);
-        uint256 funded = IPaymentEscrow(escrow).accountOf(id).funded;
-        if (newValue < funded) revert ValueBelowCommitted(newValue, funded);
+        uint256 committed = IPaymentEscrow(escrow).accountOf(id).funded;
+        if (c.paidValue > committed) committed = c.paidValue;
+        if (newValue < committed) revert ValueBelowCommitted(newValue, committed);
+        // The advance still to recover: what is outstanding once paid; the agreed one while it can still be paid.
+        IPaymentEscrow.Advance memory adv = IPaymentEscrow(escrow).advanceOf(id);
+        uint256 advance = adv.paid != 0 ? adv.outstanding : (c.paidValue == 0 ? c.advancePayment : 0);
+        _checkAdvance(advance, newValue - c.paidValue, c.terms);
+    }
+
+    /// @dev Every unpaid milestone repays the advance pro rata and must still be able to after its
+    /// retention and the largest late penalty: advance <= unpaid x (1 - retention - penalty cap).
+    function _checkAdvance(uint256 advance, uint256 unpaid, Parameters memory terms) private pure {
+        uint256 max = unpaid * (_BPS - terms.worksRetentionBps - terms.penaltyCapBps) / _BPS;
+        if (advance > max) revert AdvanceTooLarge(advance, max);
     }
 
     function _amendmentHash(
@@ -370,7 +428,14 @@ contract ContractRegistry is IContractRegistry, AccessControlDefaultAdminRules, 
             }
             total += m.amount;
         }
-        if (total > value) revert MilestonesExceedValue(total, value);
+        if (total != value) revert MilestoneTotalMismatch(total, value);
+    }
+
+    /// @dev Revoking an inspector starts a new epoch: approvals it gave before no longer count, even if
+    /// it is certified again (see {inspectorEpoch}).
+    function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
+        revoked = super._revokeRole(role, account);
+        if (revoked && role == INSPECTOR_ROLE) ++_revocations[account];
     }
 
     /// @dev Pausing stops every state change; the ledger reports it with its own error.

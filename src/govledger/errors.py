@@ -158,7 +158,24 @@ class NotAParty(ContractError):
     template = "{account} is neither the contractor nor an official of the agency of contract {id}"
 
 class AdvanceTooLarge(ContractError):
-    template = "the advance payment {advance:rupiah} is above {max:rupiah}: the value less the retention and penalty ceilings"
+    template = ("the advance {advance:rupiah} is above {max:rupiah}: the value still to pay less the retention "
+                "and penalty ceilings, so the unpaid milestones could not repay it")
+
+class InvalidOcidLength(ContractError):
+    template = "an ocid has 1 to {max} bytes, this one has {length}"
+
+class TermsMismatch(ContractError):
+    template = ("contract {id} was registered with terms {expected}, but the contractor accepts terms {given}: "
+                "nothing binds that was not accepted")
+
+class DisputeReasonReused(ContractError):
+    template = "a new dispute on contract {id} needs a new reason: {reasonHash} is empty or the last dispute's reason"
+
+class DisputeLimitReached(ContractError):
+    template = "contract {id} has had {max} disputes, the most one contract can record"
+
+class AmendmentLimitReached(ContractError):
+    template = "contract {id} has had {max} amendments, the most one contract can record"
 
 class BatchLengthMismatch(ContractError):
     template = "the batch has {registrations} contracts but {milestoneLists} milestone lists and {inspectorLists} inspector lists"
@@ -173,7 +190,7 @@ class AmendmentMismatch(ContractError):
     template = "this is not the amendment proposed for contract {id}: its content differs (or it was replaced)"
 
 class ContractDisputed(ContractError):
-    template = "contract {id} is under dispute: payments and attestations are frozen"
+    template = "contract {id} is under dispute: payments, attestations and the parties' changes wait for the arbiter"
 
 class NotDisputed(ContractError):
     template = "contract {id} is not under dispute"
@@ -225,8 +242,8 @@ class InvalidMilestone(ContractError):
         "and the number of its inspectors)"
     )
 
-class MilestonesExceedValue(ContractError):
-    template = "the milestones add up to {total:rupiah}, above the contract value {value:rupiah}"
+class MilestoneTotalMismatch(ContractError):
+    template = "the milestones add up to {total:rupiah}, not to the contract value {value:rupiah}"
 
 class AcceptanceExpired(ContractError):
     template = "the signed acceptance expired at {deadline:time}"
@@ -259,6 +276,9 @@ class NotAssignedInspector(ContractError):
 class AlreadyApproved(ContractError):
     template = "{inspector} already approved milestone {index} of contract {id}"
 
+class SubmissionLimitReached(ContractError):
+    template = "milestone {index} of contract {id} was submitted {max} times, the most it can be"
+
 
 # --- PaymentEscrow ------------------------------------------------------------------------------
 
@@ -267,6 +287,10 @@ class OnlyMilestoneVerifier(ContractError):
 
 class NoAdvanceDue(ContractError):
     template = "contract {id} has no advance payment due (none agreed, or already paid)"
+
+class AdvanceAfterPayment(ContractError):
+    template = ("the advance of contract {id} can no longer be paid: milestones worth {paidValue:rupiah} are paid "
+                "already, and the advance is recovered from every milestone payment")
 
 class ContractStillOpen(ContractError):
     template = "contract {id} is still open: only completed or terminated contracts return funds"

@@ -17,10 +17,10 @@ from ._utils.transactions import TransactionSender
 from .accounts import demo_accounts, label
 from .deployment import Deployment, deploy
 from .describe import PlainDescriber
-from .errors import ERC20InsufficientAllowance, GovLedgerValueError, NotFoundError
+from .errors import ERC20InsufficientAllowance, GovLedgerError, GovLedgerValueError, NotFoundError, UnknownContract
 from .roles import ARBITER_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, agency_id, official_role
 from .types import (
-    Address, Category, ContractId, ContractSpec, EscrowAccount, GovContract, Milestone, MilestoneChange,
+    AcceptanceTerms, Address, Category, ContractId, ContractSpec, EscrowAccount, GovContract, Milestone, MilestoneChange,
     Parameters, Receipt, Sen, contract_id,
 )
 
@@ -251,23 +251,65 @@ class Ledger:
 
     # --- contractor -----------------------------------------------------------------------------
 
-    def accept(self, contractor: LocalAccount, ocid: str) -> Receipt:
-        """The contractor accepts the contract, which becomes active."""
-        return self._send(contractor, self.registry.functions.accept(self._id(ocid)))
+    def acceptance_terms(self, ocid: str) -> AcceptanceTerms:
+        """Every term of registered contract `ocid` that binds its contractor, read from the chain, and
+        their hash computed here; refuses if the chain committed to another hash (the SDK would mislead)."""
+        cid = self._id(ocid)
+        logs = self.registry.events.ContractRegistered.get_logs(
+            from_block=self.deployment.deploy_block if self.deployment else 0, argument_filters={"id": cid})
+        if not logs:
+            raise UnknownContract({"id": cid}, self._describer)
+        raw = logs[-1]["args"]["registration"]
+        registration = (raw["ocid"], raw["agency"], raw["contractor"], raw["category"], raw["value"],
+                        raw["advancePayment"], raw["startDate"], raw["endDate"], raw["documentHash"],
+                        raw["metadataURI"])
+        inspectors = self.inspectors(ocid)
+        count = self._call(self.verifier.functions.milestoneCount(cid))
+        milestones = [(m[0], m[1], m[4], m[6]) for m in
+                      (self._call(self.verifier.functions.getMilestone(cid, i)) for i in range(count))]
+        parameters = self._call(self.registry.functions.getContract(cid))[-1]
+        digest = codec.terms_hash(registration, milestones, inspectors, parameters)
+        on_chain = bytes(self._call(self.registry.functions.termsHash(cid)))
+        if digest != on_chain:
+            raise GovLedgerError(f"the terms of {ocid} hash to 0x{digest.hex()} here but 0x{on_chain.hex()} on "
+                                 "chain: the SDK cannot show what the contractor would accept")
+        return AcceptanceTerms(codec.registered_spec(registration, milestones, inspectors),
+                               codec.parameters(parameters), digest)
 
-    def sign_acceptance(self, contractor: LocalAccount, ocid: str, deadline: int) -> bytes:
-        """The contractor's EIP-712 acceptance, for anyone to relay with :meth:`accept_signed`."""
+    def terms_hash(self, spec: ContractSpec, parameters: Parameters | None = None) -> bytes:
+        """The hash of `spec`'s terms if it is registered under `parameters` (default: the policy in force
+        now), for a contractor to sign before registration (:meth:`sign_acceptance`)."""
+        return codec.spec_terms_hash(spec, parameters if parameters is not None else self.parameters())
+
+    def accept(self, contractor: LocalAccount, ocid: str, terms_hash: bytes | None = None) -> Receipt:
+        """The contractor accepts the terms with `terms_hash` (default: those :meth:`acceptance_terms`
+        shows); the contract becomes active only if they are the terms it was registered with."""
+        digest = terms_hash if terms_hash is not None else self.acceptance_terms(ocid).terms_hash
+        return self._send(contractor, self.registry.functions.accept(self._id(ocid), codec.hash32(digest)))
+
+    def sign_acceptance(self, contractor: LocalAccount, ocid: str | ContractSpec, deadline: int,
+                        terms_hash: bytes | None = None) -> bytes:
+        """The contractor's EIP-712 Acceptance(contractId, termsHash, deadline), for anyone to relay with
+        :meth:`accept_signed`. Give a ContractSpec to sign before registration (hash: :meth:`terms_hash`)."""
+        if isinstance(ocid, ContractSpec):
+            spec, ocid = ocid, ocid.ocid
+            terms_hash = terms_hash if terms_hash is not None else self.terms_hash(spec)
+        elif terms_hash is None:
+            terms_hash = self.acceptance_terms(ocid).terms_hash
         domain = {"name": "govledger", "version": "1", "chainId": self.w3.eth.chain_id,
                   "verifyingContract": self.registry.address}
-        types = {"Acceptance": [{"name": "contractId", "type": "bytes32"}, {"name": "documentHash", "type": "bytes32"},
+        types = {"Acceptance": [{"name": "contractId", "type": "bytes32"}, {"name": "termsHash", "type": "bytes32"},
                                 {"name": "deadline", "type": "uint256"}]}
-        message = {"contractId": self._id(ocid), "documentHash": self.contract(ocid).document_hash,
-                   "deadline": deadline}
+        message = {"contractId": self._id(ocid), "termsHash": codec.hash32(terms_hash), "deadline": deadline}
         signable = encode_typed_data(domain_data=domain, message_types=types, message_data=message)
         return bytes(contractor.sign_message(signable).signature)
 
-    def accept_signed(self, relayer: LocalAccount, ocid: str, deadline: int, signature: bytes) -> Receipt:
-        return self._send(relayer, self.registry.functions.acceptWithSignature(self._id(ocid), deadline, signature))
+    def accept_signed(self, relayer: LocalAccount, ocid: str, deadline: int, signature: bytes,
+                      terms_hash: bytes | None = None) -> Receipt:
+        """Relay a signed acceptance of the terms with `terms_hash` (default: the registered terms)."""
+        digest = terms_hash if terms_hash is not None else self.acceptance_terms(ocid).terms_hash
+        return self._send(relayer, self.registry.functions.acceptWithSignature(
+            self._id(ocid), codec.hash32(digest), deadline, signature))
 
     def submit(self, contractor: LocalAccount, ocid: str, index: int, evidence_hash: bytes) -> Receipt:
         """Submit the hash of milestone `index`'s evidence (documents stay off chain)."""

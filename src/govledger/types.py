@@ -152,6 +152,22 @@ class GovContract:
     amendment_count: int = 0
     settled_count: int = 0
     terms: Parameters = field(default_factory=Parameters)
+    paid_value: Sen = Sen(0)  # the milestones paid so far; value - paid_value is still to pay
+    dispute_count: int = 0  # disputes raised so far (DisputeRaised's `number` is this count)
+
+
+@dataclass(frozen=True)
+class AcceptanceTerms:
+    """What a contractor accepts: every term that binds it, and the hash that commits to all of them.
+
+    `terms_hash` is keccak256 of the ABI-encoded registration, milestones, inspectors and the policy
+    `parameters` snapshotted for the contract (no retention outside works); the EIP-712 Acceptance
+    (contractId, termsHash, deadline) and `accept` carry it, and the chain refuses any other hash.
+    """
+
+    spec: ContractSpec
+    parameters: Parameters
+    terms_hash: bytes
 
 
 @dataclass(frozen=True)

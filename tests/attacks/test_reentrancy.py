@@ -28,7 +28,7 @@ def _attacker_contract(ledger: Ledger, suite: Ledger, artifacts: dict[str, Any],
     official = ACCOUNTS["official"]
     spec = replace(make_spec(ocid), contractor=attacker.address)
     cid = suite.register(official, spec)
-    suite._send(OWNER, attacker.functions.execute(suite.registry.address, encode(suite.registry, "accept", cid)))
+    suite._send(OWNER, attacker.functions.execute(suite.registry.address, encode(suite.registry, "accept", cid, suite.terms_hash(spec))))
     suite.fund(official, ocid, spec.value)
     suite._send(OWNER, attacker.functions.execute(suite.verifier.address,
                                                   encode(suite.verifier, "submit", cid, 0, HASH_A)))
@@ -125,7 +125,7 @@ def test_acceptWithSignature_erc1271ContractorReentersFromIsValidSignature_canno
     spec = replace(make_spec("ocds-attack-erc1271"), contractor=attacker.address)
     cid = ledger.register(official, spec)
     ledger._send(OWNER, attacker.functions.setSignatureOk(True))
-    ledger._send(OWNER, attacker.functions.arm(ledger.registry.address, encode(ledger.registry, "accept", cid)))
+    ledger._send(OWNER, attacker.functions.arm(ledger.registry.address, encode(ledger.registry, "accept", cid, ledger.terms_hash(spec))))
     deadline = ledger.w3.eth.get_block("latest")["timestamp"] + 3600
 
     refused(ledger, InvalidAcceptanceSignature,

@@ -32,8 +32,8 @@ def _pay_milestone0(ledger: Ledger, ocid: str) -> None:
 
 def _spec(ocid: str, *per_milestone: tuple[tuple[str, ...], int]) -> Any:
     """make_spec, with milestone i verified by `per_milestone[i]` = (inspector names, k)."""
-    base = make_spec(ocid)
     amounts = (400_000_00, 600_000_00)
+    base = make_spec(ocid, value=sum(amounts[:len(per_milestone)]))
     return replace(base, milestones=tuple(
         MilestoneSpec(Sen(amounts[i]), date(YEAR, 3 + i, 1), tuple(ACCOUNTS[n].address for n in names), k)
         for i, (names, k) in enumerate(per_milestone)))
@@ -176,7 +176,7 @@ def test_moduleOnlyFunctions_calledDirectly_areRefused(ledger: Ledger, active_co
         (errors.OnlyRegistry, v.registerMilestones(cid, inspectors, [(999_000_00, 1_900_000_000, 1, 1)])),
         (errors.OnlyRegistry, v.amendMilestones(cid, [(0, 1_000_000_00, 1_900_000_000, 1, 1)])),
         (errors.OnlyMilestoneVerifier, e.release(cid, 0, 400_000_00, 0)),
-        (errors.OnlyVerifier, r.milestoneSettled(cid)),
+        (errors.OnlyVerifier, r.milestoneSettled(cid, 1)),
     ]
     for error, call in attacks:
         refused(ledger, error, lambda: ledger._send(account, call), ocids=[active_contract], caller=account.address)

@@ -57,10 +57,10 @@ def state(ledger: Ledger, *ocids: str) -> dict[str, Any]:
     for ocid in ocids:
         try:
             snapshot[f"contract {ocid}"] = ledger.contract(ocid)
-        except UnknownContract:
+            snapshot[f"milestones {ocid}"] = ledger.milestones(ocid)
+            snapshot[f"escrow {ocid}"] = ledger.escrow_account(ocid)
+        except UnknownContract:  # every read refuses an unknown contract alike
             snapshot[f"contract {ocid}"] = "unknown"
-        snapshot[f"milestones {ocid}"] = ledger.milestones(ocid)
-        snapshot[f"escrow {ocid}"] = ledger.escrow_account(ocid)
     for name in _PARTIES:
         snapshot[f"balance {name}"] = ledger.balance(ACCOUNTS[name].address)
     snapshot["balance escrow"] = ledger.balance(ledger.escrow.address)

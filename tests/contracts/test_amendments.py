@@ -1,5 +1,6 @@
 """Amendments (addenda): both parties agree to the exact content; the value may rise at most 10% in
-total over the ORIGINAL value; milestones can be changed, appended and cancelled."""
+total over the ORIGINAL value; milestones can be changed, appended and cancelled, and after every
+amendment the milestones not cancelled add up to the value exactly; nothing changes during a dispute."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def change(index: int, amount: int, due: date = date(YEAR, 6, 1)) -> MilestoneCh
     return MilestoneChange(index, Sen(amount), due, INSPECTORS, 2)
 
 
+def raise_to(new_value: int) -> list[MilestoneChange]:
+    """The change that makes make_spec's milestones (400,000.00 + 600,000.00) add up to `new_value`."""
+    return [change(1, new_value - 400_000_00)]
+
+
 def amendment_hash(ledger: Ledger, number: int, by_agency: bool, new_value: int, rationale: bytes,
                    changes: list[MilestoneChange]) -> bytes:
     """What the registry stores for a proposal: keccak256(abi.encode(id, number, side, value, rationale, changes))."""
@@ -41,9 +47,10 @@ def pending(ledger: Ledger) -> bytes:
     return bytes(ledger.registry.functions.pendingAmendment(cid(OCID)).call())
 
 
-def amend(ledger: Ledger, new_value: int, changes: list[MilestoneChange] = (), rationale: bytes = RATIONALE):
-    ledger.propose_amendment(ACCOUNTS["official"], OCID, Sen(new_value), rationale, list(changes))
-    return ledger.consent_amendment(ACCOUNTS["contractor"], OCID, Sen(new_value), rationale, list(changes))
+def amend(ledger: Ledger, new_value: int, changes: list[MilestoneChange] = (), rationale: bytes = RATIONALE,
+          ocid: str = OCID):
+    ledger.propose_amendment(ACCOUNTS["official"], ocid, Sen(new_value), rationale, list(changes))
+    return ledger.consent_amendment(ACCOUNTS["contractor"], ocid, Sen(new_value), rationale, list(changes))
 
 
 def assert_balanced(ledger: Ledger) -> None:
@@ -52,10 +59,10 @@ def assert_balanced(ledger: Ledger) -> None:
     assert ledger.balance(ledger.escrow.address) == a.held + a.withdrawable + a.retained
 
 
-def pay(ledger: Ledger, index: int):
-    ledger.submit(ACCOUNTS["contractor"], OCID, index, HASH_A)
-    ledger.approve(ACCOUNTS["inspector1"], OCID, index, HASH_B)
-    return ledger.approve(ACCOUNTS["inspector2"], OCID, index, HASH_B)
+def pay(ledger: Ledger, index: int, ocid: str = OCID):
+    ledger.submit(ACCOUNTS["contractor"], ocid, index, HASH_A)
+    ledger.approve(ACCOUNTS["inspector1"], ocid, index, HASH_B)
+    return ledger.approve(ACCOUNTS["inspector2"], ocid, index, HASH_B)
 
 
 @pytest.fixture(scope="module")
@@ -119,10 +126,10 @@ def test_consentAmendment_appliesValueAndMilestoneChangesAndKeepsOriginalValue(l
 
 def test_amendment_contractorMayProposeAndTheOfficialConsents(ledger: Ledger, active_contract: str,
                                                               official, contractor) -> None:
-    ledger.propose_amendment(contractor, OCID, Sen(1_020_000_00), RATIONALE)
-    assert pending(ledger) == amendment_hash(ledger, 0, False, 1_020_000_00, RATIONALE, [])
+    ledger.propose_amendment(contractor, OCID, Sen(1_020_000_00), RATIONALE, raise_to(1_020_000_00))
+    assert pending(ledger) == amendment_hash(ledger, 0, False, 1_020_000_00, RATIONALE, raise_to(1_020_000_00))
 
-    receipt = ledger.consent_amendment(official, OCID, Sen(1_020_000_00), RATIONALE)
+    receipt = ledger.consent_amendment(official, OCID, Sen(1_020_000_00), RATIONALE, raise_to(1_020_000_00))
 
     assert events(ledger, ledger.registry, "ContractAmended", receipt)[0]["newValue"] == 1_020_000_00
     assert ledger.contract(OCID).value == 1_020_000_00
@@ -140,7 +147,8 @@ def test_amendment_appendsAMilestone(ledger: Ledger, active_contract: str) -> No
 
 
 def test_amendment_cancelsAnUnpaidMilestoneAndTheRestCompletesTheContract(ledger: Ledger, active_contract: str) -> None:
-    receipt = amend(ledger, VALUE, [change(0, 0)])
+    # Milestone 0 is cancelled and its amount folded into milestone 1: the value stays fully funded.
+    receipt = amend(ledger, VALUE, [change(0, 0), change(1, VALUE)])
 
     assert events(ledger, ledger.verifier, "MilestoneCancelled", receipt) == [{"id": cid(OCID), "index": 0}]
     assert ledger.milestones(OCID)[0].status is MilestoneStatus.CANCELLED
@@ -150,26 +158,28 @@ def test_amendment_cancelsAnUnpaidMilestoneAndTheRestCompletesTheContract(ledger
     completing = pay(ledger, 1)
     assert events(ledger, ledger.registry, "ContractCompleted", completing) == [{"id": cid(OCID)}]
     assert ledger.contract(OCID).status is ContractStatus.COMPLETED
-    assert ledger.escrow_account(OCID).held == 400_000_00  # the cancelled milestone's funds, reclaimable
+    assert ledger.escrow_account(OCID).withdrawable == VALUE
     assert_balanced(ledger)
 
 
-def test_amendment_cancellingTheLastUnpaidMilestoneCompletesTheContract(ledger: Ledger, active_contract: str,
-                                                                       official) -> None:
-    pay(ledger, 0)
+def test_amendment_cancellingTheLastUnpaidMilestoneLowersTheValueAndCompletesTheContract(
+        ledger: Ledger, official, contractor) -> None:
+    partly = "ocds-test01-0402"  # funded for its first milestone only, so its value can come down
+    ledger.register(official, make_spec(partly))
+    ledger.accept(contractor, partly)
+    ledger.fund(official, partly, Sen(400_000_00))
+    pay(ledger, 0, partly)
 
-    receipt = amend(ledger, VALUE, [change(1, 0)])
+    receipt = amend(ledger, 400_000_00, [change(1, 0)], ocid=partly)
 
-    assert events(ledger, ledger.registry, "ContractCompleted", receipt) == [{"id": cid(OCID)}]
-    c = ledger.contract(OCID)
-    assert (c.status, c.settled_count) == (ContractStatus.COMPLETED, 2)
-    refund = ledger.reclaim(official, OCID)
-    assert events(ledger, ledger.escrow, "EscrowRefunded", refund)[0]["amount"] == 600_000_00
-    assert_balanced(ledger)
+    assert events(ledger, ledger.registry, "ContractCompleted", receipt) == [{"id": cid(partly)}]
+    c = ledger.contract(partly)
+    assert (c.status, c.settled_count, c.value, c.paid_value) == (ContractStatus.COMPLETED, 2, 400_000_00, 400_000_00)
+    assert ledger.escrow_account(partly).withdrawable == 400_000_00
 
 
 def test_amendment_cancelledMilestoneCannotBeSubmitted(ledger: Ledger, active_contract: str, contractor) -> None:
-    amend(ledger, VALUE, [change(0, 0)])
+    amend(ledger, VALUE, [change(0, 0), change(1, VALUE)])
     refused(ledger, errors.WrongMilestoneStatus, lambda: ledger.submit(contractor, OCID, 0, HASH_A), ocids=[OCID],
             arguments={"id": cid(OCID), "index": 0, "current": int(MilestoneStatus.CANCELLED)})
 
@@ -178,17 +188,18 @@ def test_amendment_cancelledMilestoneCannotBeSubmitted(ledger: Ledger, active_co
 
 def test_proposeAmendment_failsIfCumulativeIncreaseExceedsTheCapOnTheOriginalValue(
         ledger: Ledger, active_contract: str, official) -> None:
-    amend(ledger, 1_060_000_00)  # +6%: allowed
+    amend(ledger, 1_060_000_00, raise_to(1_060_000_00))  # +6%: allowed
 
     refused(ledger, errors.AmendmentExceedsCap,
-            lambda: ledger.propose_amendment(official, OCID, Sen(1_123_600_00), RATIONALE),  # another +6%
+            lambda: ledger.propose_amendment(official, OCID, Sen(1_123_600_00), RATIONALE,
+                                             raise_to(1_123_600_00)),  # another +6%
             ocids=[OCID], arguments={"newValue": 1_123_600_00, "cap": 1_100_000_00})
     assert pending(ledger) == b"\0" * 32
 
 
 def test_amendment_mayReachTheCapExactly(ledger: Ledger, active_contract: str) -> None:
-    amend(ledger, 1_060_000_00)
-    amend(ledger, 1_100_000_00)
+    amend(ledger, 1_060_000_00, raise_to(1_060_000_00))
+    amend(ledger, 1_100_000_00, raise_to(1_100_000_00))
     c = ledger.contract(OCID)
     assert (c.value, c.original_value, c.amendment_count) == (1_100_000_00, VALUE, 2)
 
@@ -199,13 +210,31 @@ def test_proposeAmendment_failsBelowTheFundedValue(ledger: Ledger, active_contra
             ocids=[OCID], arguments={"newValue": 900_000_00, "committed": VALUE})
 
 
-def test_consentAmendment_failsIfMilestonesExceedTheNewValue(ledger: Ledger, active_contract: str,
-                                                            official, contractor) -> None:
-    changes = [change(2, 100_000_00)]  # 1,100,000.00 of milestones against a value of 1,050,000.00
+@pytest.mark.parametrize("added", [100_000_00, 20_000_00], ids=["above", "below"])
+def test_consentAmendment_failsIfMilestonesDoNotAddUpToTheNewValue(ledger: Ledger, active_contract: str,
+                                                                   official, contractor, added: int) -> None:
+    changes = [change(2, added)]  # 1,000,000.00 + added of milestones against a value of 1,050,000.00
     ledger.propose_amendment(official, OCID, Sen(1_050_000_00), RATIONALE, changes)
-    refused(ledger, errors.MilestonesExceedValue,
+    refused(ledger, errors.MilestoneTotalMismatch,
             lambda: ledger.consent_amendment(contractor, OCID, Sen(1_050_000_00), RATIONALE, changes),
-            ocids=[OCID], arguments={"total": 1_100_000_00, "value": 1_050_000_00})
+            ocids=[OCID], arguments={"total": VALUE + added, "value": 1_050_000_00})
+
+
+@pytest.mark.parametrize("raised_by", ["official", "contractor"])
+def test_amendments_failDuringADispute_theArbiterResolvesFirst(ledger: Ledger, active_contract: str, official,
+                                                              contractor, raised_by: str) -> None:
+    ledger.propose_amendment(official, OCID, Sen(1_050_000_00), RATIONALE, raise_to(1_050_000_00))
+    ledger.raise_dispute(ACCOUNTS[raised_by], OCID, HASH_A)
+    for party in (official, contractor):
+        refused(ledger, errors.ContractDisputed,
+                lambda: ledger.propose_amendment(party, OCID, Sen(VALUE), OTHER_RATIONALE), ocids=[OCID],
+                arguments={"id": cid(OCID)}, mentions=[OCID, "arbiter"])
+    refused(ledger, errors.ContractDisputed,
+            lambda: ledger.consent_amendment(contractor, OCID, Sen(1_050_000_00), RATIONALE, raise_to(1_050_000_00)),
+            ocids=[OCID], arguments={"id": cid(OCID)})
+    ledger.resolve_dispute(ACCOUNTS["arbiter"], OCID, HASH_B)
+    ledger.consent_amendment(contractor, OCID, Sen(1_050_000_00), RATIONALE, raise_to(1_050_000_00))
+    assert ledger.contract(OCID).value == 1_050_000_00
 
 
 def test_consentAmendment_failsIfItChangesAPaidMilestone(ledger: Ledger, active_contract: str,
@@ -268,10 +297,11 @@ def test_consentAmendment_failsIfNothingWasProposed(ledger: Ledger, active_contr
 
 def test_consentAmendment_cannotReplayAnEarlierAmendment(ledger: Ledger, active_contract: str,
                                                         official, contractor) -> None:
-    amend(ledger, 1_050_000_00)
-    ledger.propose_amendment(official, OCID, Sen(1_050_000_00), RATIONALE)  # same content, amendment 2
-    assert pending(ledger) == amendment_hash(ledger, 1, True, 1_050_000_00, RATIONALE, [])
-    ledger.consent_amendment(contractor, OCID, Sen(1_050_000_00), RATIONALE)
+    amend(ledger, 1_050_000_00, raise_to(1_050_000_00))
+    # Same content, amendment 2.
+    ledger.propose_amendment(official, OCID, Sen(1_050_000_00), RATIONALE, raise_to(1_050_000_00))
+    assert pending(ledger) == amendment_hash(ledger, 1, True, 1_050_000_00, RATIONALE, raise_to(1_050_000_00))
+    ledger.consent_amendment(contractor, OCID, Sen(1_050_000_00), RATIONALE, raise_to(1_050_000_00))
     assert ledger.contract(OCID).amendment_count == 2
 
 

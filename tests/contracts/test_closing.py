@@ -158,13 +158,13 @@ def test_lastPaidMilestone_completesTheContract(ledger: Ledger, active_contract:
 
 def test_milestoneSettled_failsIfCallerIsNotTheVerifier(ledger: Ledger, active_contract: str, stranger) -> None:
     refused(ledger, errors.OnlyVerifier,
-            lambda: send(ledger, stranger, ledger.registry.functions.milestoneSettled(cid(OCID))),
+            lambda: send(ledger, stranger, ledger.registry.functions.milestoneSettled(cid(OCID), 1)),
             ocids=[OCID], arguments={"caller": stranger.address})
 
 
 def test_milestoneSettled_failsEvenForTheAgencyOfficial(ledger: Ledger, active_contract: str, official) -> None:
     refused(ledger, errors.OnlyVerifier,
-            lambda: send(ledger, official, ledger.registry.functions.milestoneSettled(cid(OCID))),
+            lambda: send(ledger, official, ledger.registry.functions.milestoneSettled(cid(OCID), 1)),
             ocids=[OCID], arguments={"caller": official.address})
 
 

@@ -1,4 +1,5 @@
-"""Disputes: either party flags one and payments and attestations freeze until the arbiter resolves it."""
+"""Disputes: either party flags one, with a new reason each time, and payments, attestations and the
+parties' changes freeze until the arbiter resolves it (or terminates the contract)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from conftest import OCID, make_spec
 from govledger import errors
 from govledger.ledger import Ledger
-from govledger.roles import ARBITER_ROLE
+from govledger.pilot import PILOT_AGENCY
+from govledger.roles import ARBITER_ROLE, agency_id
 from govledger.types import ContractStatus, Sen
 
 from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, open_and_fund, refused
@@ -67,9 +69,30 @@ def test_raiseDispute_byEitherPartyFlagsTheContract(ledger: Ledger, active_contr
     receipt = ledger.raise_dispute(account, OCID, REASON)
 
     assert events(ledger, ledger.registry, "DisputeRaised", receipt) == [
-        {"id": cid(OCID), "by": account.address, "reasonHash": REASON}]
+        {"id": cid(OCID), "by": account.address, "reasonHash": REASON, "number": 1}]
     c = ledger.contract(OCID)
-    assert (c.disputed, c.status) == (True, ContractStatus.ACTIVE)
+    assert (c.disputed, c.status, c.dispute_count) == (True, ContractStatus.ACTIVE, 1)
+
+
+def test_raiseDispute_reopeningAfterAResolutionNeedsANewReasonAndIsCounted(ledger: Ledger, active_contract: str,
+                                                                           official) -> None:
+    arbiter = ACCOUNTS["arbiter"]
+    ledger.raise_dispute(official, OCID, REASON)
+    ledger.resolve_dispute(arbiter, OCID, RESOLUTION)
+    refused(ledger, errors.DisputeReasonReused, lambda: ledger.raise_dispute(official, OCID, REASON), ocids=[OCID],
+            arguments={"id": cid(OCID), "reasonHash": REASON}, mentions=[OCID, "0x" + REASON.hex()])
+    receipt = ledger.raise_dispute(official, OCID, HASH_B)
+    assert events(ledger, ledger.registry, "DisputeRaised", receipt)[0]["number"] == 2
+    assert ledger.contract(OCID).dispute_count == 2
+    # An earlier reason (not the last) may come back: what is refused is restating the last one.
+    ledger.resolve_dispute(arbiter, OCID, RESOLUTION)
+    assert events(ledger, ledger.registry, "DisputeRaised", ledger.raise_dispute(official, OCID, REASON))[0][
+        "number"] == 3
+
+
+def test_raiseDispute_failsWithoutAReason(ledger: Ledger, active_contract: str, contractor) -> None:
+    refused(ledger, errors.DisputeReasonReused, lambda: ledger.raise_dispute(contractor, OCID, b"\0" * 32),
+            ocids=[OCID], arguments={"id": cid(OCID), "reasonHash": b"\0" * 32}, mentions=[OCID, "0x"])
 
 
 def test_raiseDispute_failsIfCallerIsNotAParty(ledger: Ledger, active_contract: str, stranger) -> None:
@@ -124,12 +147,29 @@ def test_payAdvance_failsWhileDisputed(disputed: str, ledger: Ledger, official) 
             ocids=[disputed], arguments={"id": cid(disputed)})
 
 
-def test_reclaim_failsWhileDisputedEvenAfterTermination(disputed: str, ledger: Ledger, official) -> None:
-    ledger.terminate(official, disputed, REASON)
-    refused(ledger, errors.ContractDisputed, lambda: ledger.reclaim(official, disputed),
-            ocids=[disputed], arguments={"id": cid(disputed)})
-    refused(ledger, errors.ContractDisputed, lambda: ledger.release_retention(official, disputed),
-            ocids=[disputed], arguments={"id": cid(disputed)})
+def test_terminate_byTheOfficialFailsWhileDisputed(disputed: str, ledger: Ledger, official) -> None:
+    refused(ledger, errors.ContractDisputed, lambda: ledger.terminate(official, disputed, REASON),
+            ocids=[disputed], arguments={"id": cid(disputed)}, mentions=[disputed, "arbiter"])
+
+
+def test_terminate_byTheArbiterWhileDisputedResolvesTheDisputeAndClosesTheContract(disputed: str, ledger: Ledger,
+                                                                                   official) -> None:
+    arbiter = ACCOUNTS["arbiter"]
+    receipt = ledger.terminate(arbiter, disputed, RESOLUTION)
+    assert events(ledger, ledger.registry, "DisputeResolved", receipt) == [
+        {"id": cid(disputed), "arbiter": arbiter.address, "resolutionHash": RESOLUTION}]
+    assert events(ledger, ledger.registry, "ContractTerminated", receipt) == [
+        {"id": cid(disputed), "official": arbiter.address, "reasonHash": RESOLUTION}]
+    c = ledger.contract(disputed)
+    assert (c.status, c.disputed) == (ContractStatus.TERMINATED, False)
+    assert events(ledger, ledger.escrow, "EscrowRefunded", ledger.reclaim(official, disputed))[0]["amount"] == \
+        600_000_00
+
+
+def test_terminate_byTheArbiterFailsWithoutADispute(ledger: Ledger, active_contract: str) -> None:
+    arbiter = ACCOUNTS["arbiter"]
+    refused(ledger, errors.NotAgencyOfficial, lambda: ledger.terminate(arbiter, OCID, REASON), ocids=[OCID],
+            arguments={"account": arbiter.address, "agency": agency_id(PILOT_AGENCY)})
 
 
 # --- resolving --------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def world(_deployed: Ledger) -> Iterator[Ledger]:
             (replace(make_spec(SPLIT), milestones=(
                 MilestoneSpec(Sen(400_000_00), date(YEAR, 6, 1), (i3,), 1),
                 MilestoneSpec(Sen(600_000_00), date(YEAR, 7, 1), (i1, i2), 2))), contractor),
-            (replace(make_spec(OTHER), contractor=second.address,
+            (replace(make_spec(OTHER, value=400_000_00), contractor=second.address,
                      milestones=(MilestoneSpec(Sen(400_000_00), date(YEAR, 6, 1), (i1, i2), 1),)), second),
         ]
         for spec, party in specs:

@@ -15,7 +15,7 @@ import pytest
 from conftest import OCID, YEAR, make_spec
 from govledger import errors
 from govledger.ledger import Ledger
-from govledger.types import Category, ContractStatus, MilestoneChange, Parameters, Sen
+from govledger.types import Category, ContractSpec, ContractStatus, MilestoneChange, Parameters, Sen
 
 from . import ACCOUNTS, HASH_A, HASH_B, built_once, cid, events, refused, send
 from chain_support import ChainControl
@@ -47,6 +47,14 @@ def assert_balanced(ledger: Ledger, ocids: tuple[str, ...] = WORLD) -> None:
         owed += a.held + a.withdrawable + a.retained
     if len(ocids) >= len(WORLD):
         assert ledger.balance(ledger.escrow.address) == owed
+
+
+def start_spec(ledger: Ledger, spec: ContractSpec) -> str:
+    """Register, accept and fully fund `spec`."""
+    ledger.register(ACCOUNTS["official"], spec)
+    ledger.accept(ACCOUNTS["contractor"], spec.ocid)
+    ledger.fund(ACCOUNTS["official"], spec.ocid, spec.value)
+    return spec.ocid
 
 
 def start(ledger: Ledger, *, category: Category = Category.WORKS, advance: int = 0, ocid: str = OCID,
@@ -238,18 +246,65 @@ def test_advance_onWorks_isRecoveredAfterRetention(ledger: Ledger) -> None:
     assert (a.held, a.withdrawable, a.retained, a.advance_outstanding) == (0, 950_000_00, 50_000_00, 0)
 
 
-def test_advance_lastMilestoneRecoversTheRestEvenWhenMilestonesFallShortOfTheValue(ledger: Ledger) -> None:
-    spec = replace(make_spec(amounts=(300_000_00, 500_000_00)), advance_payment=Sen(100_000_00))
+def test_advance_isRecoveredProRataRoundedUp_andTheLastPaymentRecoversExactlyTheRest(ledger: Ledger) -> None:
+    amounts = (333_333_33, 333_333_33, 333_333_35)  # add up to the value, 1,000,000.01
+    spec = replace(make_spec(amounts=amounts), advance_payment=Sen(100_000_00))
     ledger.register(ACCOUNTS["official"], spec)
     ledger.accept(ACCOUNTS["contractor"], OCID)
-    ledger.fund(ACCOUNTS["official"], OCID, Sen(VALUE))
+    ledger.fund(ACCOUNTS["official"], OCID, spec.value)
     ledger.pay_advance(ACCOUNTS["official"], OCID)
 
-    recovered = [released(ledger, pay(ledger, OCID, i))[0]["advanceRecovered"] for i in (0, 1)]
+    recovered = [released(ledger, pay(ledger, OCID, i))[0]["advanceRecovered"] for i in (2, 0, 1)]
 
-    assert recovered == [30_000_00, 70_000_00]  # 10% of 300,000.00, then the rest
-    assert ledger.escrow_account(OCID).advance_outstanding == 0
-    assert ledger.escrow_account(OCID).held == 200_000_00  # never earned, reclaimable
+    # Each share of what is still unpaid, rounded up; the last one paid takes exactly what is left.
+    assert recovered[0] == -(-100_000_00 * 333_333_35 // 1_000_000_01)
+    assert recovered[1] == -(-(100_000_00 - recovered[0]) * 333_333_33 // (1_000_000_01 - 333_333_35))
+    assert sum(recovered) == 100_000_00
+    a = ledger.escrow_account(OCID)
+    assert (a.advance_outstanding, a.held, a.withdrawable) == (0, 0, spec.value)
+
+
+def test_issue7_fundedWorksContract_advanceAfterAMilestoneIsRefused_soTheLastMilestoneStaysPayable(
+        ledger: Ledger) -> None:
+    """Value 1,000,000; advance 500,000; two milestones of 500,000; fully funded. Paying milestone 0
+    and then the advance used to leave milestone 1 unpayable (InsufficientEscrow) for ever."""
+    spec = replace(make_spec(amounts=(500_000_00, 500_000_00), category=Category.WORKS),
+                   advance_payment=Sen(500_000_00))
+    start_spec(ledger, spec)
+    pay(ledger, OCID, 0)
+    refused(ledger, errors.AdvanceAfterPayment, lambda: ledger.pay_advance(ACCOUNTS["official"], OCID), ocids=[OCID],
+            arguments={"id": cid(OCID), "paidValue": 500_000_00}, mentions=[OCID, "Rp 500,000.00"])
+    pay(ledger, OCID, 1)
+    a = ledger.escrow_account(OCID)
+    assert ledger.contract(OCID).status is ContractStatus.COMPLETED
+    assert (a.held, a.retained, a.withdrawable) == (0, 50_000_00, 950_000_00)
+
+
+def test_issue7_fundedWorksContract_advanceFirst_everyMilestonePaysAndRecoversIt(ledger: Ledger) -> None:
+    spec = replace(make_spec(amounts=(500_000_00, 500_000_00), category=Category.WORKS),
+                   advance_payment=Sen(500_000_00))
+    start_spec(ledger, spec)
+    ledger.pay_advance(ACCOUNTS["official"], OCID)
+    recovered = [released(ledger, pay(ledger, OCID, i))[0]["advanceRecovered"] for i in (0, 1)]
+    a = ledger.escrow_account(OCID)
+    assert recovered == [250_000_00, 250_000_00]
+    assert (a.held, a.retained, a.withdrawable, a.advance_outstanding) == (0, 50_000_00, 950_000_00, 0)
+
+
+def test_amendment_failsIfTheUnpaidMilestonesCouldNoLongerRepayTheAdvance(ledger: Ledger) -> None:
+    # Funded only for the advance (200,000.00), so the value may come down; at 200,000.00 the two
+    # unpaid milestones could repay at most 95% of it (goods: no retention, 5% penalty ceiling).
+    start(ledger, category=Category.GOODS, advance=200_000_00, fund=200_000_00)
+    ledger.pay_advance(ACCOUNTS["official"], OCID)
+    lower = [MilestoneChange(0, Sen(100_000_00), date(YEAR, 1, 1), tuple(make_spec().milestones[0].inspectors), 2),
+             MilestoneChange(1, Sen(100_000_00), date(YEAR, 2, 1), tuple(make_spec().milestones[1].inspectors), 2)]
+    refused(ledger, errors.AdvanceTooLarge,
+            lambda: ledger.propose_amendment(ACCOUNTS["official"], OCID, Sen(200_000_00), b"\x01" * 32, lower),
+            ocids=[OCID], arguments={"advance": 200_000_00, "max": 190_000_00}, mentions=["Rp 190,000.00"])
+    lower[1] = replace(lower[1], amount=Sen(150_000_00))  # 250,000.00 x 95% covers it
+    ledger.propose_amendment(ACCOUNTS["official"], OCID, Sen(250_000_00), b"\x01" * 32, lower)
+    ledger.consent_amendment(ACCOUNTS["contractor"], OCID, Sen(250_000_00), b"\x01" * 32, lower)
+    assert ledger.contract(OCID).value == 250_000_00
 
 
 def test_payAdvance_failsIfNoAdvanceWasAgreed(ledger: Ledger) -> None:
@@ -292,12 +347,9 @@ def test_register_failsIfAdvanceLeavesNoRoomForRetentionAndPenalty(ledger: Ledge
     assert ledger.contract(OCID).advance_payment == ceiling
 
 
-def test_cancellingTheLastMilestone_recoversTheOutstandingAdvance(ledger: Ledger) -> None:
+def test_terminationAfterAPayment_recoversTheOutstandingAdvance(ledger: Ledger) -> None:
     pay(ledger, ADV_GOODS, 0)  # earned 400,000.00; recovered 80,000.00 of the advance
-    cancel = [MilestoneChange(1, Sen(0), date(YEAR, 2, 1))]
-    ledger.propose_amendment(ACCOUNTS["official"], ADV_GOODS, Sen(VALUE), b"\x01" * 32, cancel)
-    ledger.consent_amendment(ACCOUNTS["contractor"], ADV_GOODS, Sen(VALUE), b"\x01" * 32, cancel)
-    assert ledger.contract(ADV_GOODS).status is ContractStatus.COMPLETED
+    ledger.terminate(ACCOUNTS["official"], ADV_GOODS, b"\x01" * 32)
 
     # The first money to move after closing takes the unrecovered advance back for the agency.
     ledger.reclaim(ACCOUNTS["official"], ADV_GOODS)

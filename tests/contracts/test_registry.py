@@ -101,7 +101,7 @@ def test_register_emitsContractRegisteredWithIndexedPartiesAndTerms(ledger: Ledg
 
 def test_register_assignsInspectorsAndEmitsMilestoneRegisteredPerMilestone(ledger: Ledger, official, inspectors) -> None:
     i1, i2, i3 = (i.address for i in inspectors)
-    spec = replace(make_spec(), milestones=(
+    spec = replace(make_spec(value=600_00), milestones=(
         MilestoneSpec(Sen(100_00), date(YEAR, 3, 1), (i2, i3), 2),
         MilestoneSpec(Sen(200_00), date(YEAR, 6, 1), (i1,), 1),
         MilestoneSpec(Sen(300_00), date(YEAR, 9, 1), (i3, i1, i2), 2),
@@ -311,10 +311,28 @@ def test_register_failsIfMilestoneMasksAnInspectorNotListed(ledger: Ledger, offi
             mentions=["0b0101"])
 
 
-def test_register_failsIfMilestonesExceedValue(ledger: Ledger, official) -> None:
-    spec = make_spec(value=1_000_00, amounts=(500_00, 500_01))
-    refused(ledger, errors.MilestonesExceedValue, lambda: ledger.register(official, spec), ocids=[OCID],
-            arguments={"total": 1_000_01, "value": 1_000_00}, mentions=["100001", "100000"])
+@pytest.mark.parametrize("amounts", [(500_00, 500_01), (500_00, 499_99)], ids=["above", "below"])
+def test_register_failsIfMilestonesDoNotAddUpToTheValue(ledger: Ledger, official, amounts: tuple[int, int]) -> None:
+    spec = make_spec(value=1_000_00, amounts=amounts)
+    refused(ledger, errors.MilestoneTotalMismatch, lambda: ledger.register(official, spec), ocids=[OCID],
+            arguments={"total": sum(amounts), "value": 1_000_00}, mentions=[str(sum(amounts)), "100000"])
+
+
+@pytest.mark.parametrize("ocid", ["", "ocds-" + "x" * 252], ids=["empty", "257 bytes"])
+def test_register_failsIfOcidIsEmptyOrTooLong(ledger: Ledger, official, ocid: str) -> None:
+    call = ledger.registry.functions.register(raw_registration(ocid), [(1_000_000_00, _ts(date(YEAR, 6, 1)), 1, 1)],
+                                              [ACCOUNTS["inspector1"].address])
+    length = len(ocid.encode())
+    refused(ledger, errors.InvalidOcidLength, lambda: send(ledger, official, call),
+            arguments={"length": length, "max": 256}, mentions=[str(length), "256"])
+
+
+def test_register_acceptsAnOcidOfExactly256Bytes(ledger: Ledger, official, contractor) -> None:
+    # The chain's bound; the SDK refuses such an ocid earlier, by the stricter OCDS form (govledger.ocid).
+    ocid = "ocds-" + "x" * 251
+    send(ledger, official, ledger.registry.functions.register(
+        raw_registration(ocid), [(1_000_000_00, _ts(date(YEAR, 6, 1)), 1, 1)], [ACCOUNTS["inspector1"].address]))
+    assert ledger.registry.functions.getContract(cid(ocid)).call()[0] == contractor.address
 
 
 def test_register_failsIfModulesNotSet(ledger: Ledger, admin, official) -> None:
@@ -434,7 +452,7 @@ def test_renounceRole_letsAnInspectorStepDown(ledger: Ledger, inspectors) -> Non
 def test_accept_activatesAndEmitsContractAccepted(world, ledger: Ledger, official, contractor) -> None:
     receipt = ledger.accept(contractor, PENDING)
     assert events(ledger, ledger.registry, "ContractAccepted", receipt) == [
-        {"id": cid(PENDING), "contractor": contractor.address}]
+        {"id": cid(PENDING), "contractor": contractor.address, "termsHash": ledger.terms_hash(make_spec(PENDING))}]
     assert ledger.contract(PENDING).status == ContractStatus.ACTIVE
 
 
@@ -465,13 +483,14 @@ def test_acceptanceDigest_isTheEip712HashTheSdkSigns(world, ledger: Ledger, offi
     deadline = now(ledger) + 3600
     domain = {"name": "govledger", "version": "1", "chainId": ledger.w3.eth.chain_id,
               "verifyingContract": ledger.registry.address}
-    types = {"Acceptance": [{"name": "contractId", "type": "bytes32"}, {"name": "documentHash", "type": "bytes32"},
+    types = {"Acceptance": [{"name": "contractId", "type": "bytes32"}, {"name": "termsHash", "type": "bytes32"},
                             {"name": "deadline", "type": "uint256"}]}
+    terms_hash = ledger.acceptance_terms(PENDING).terms_hash
     signable = encode_typed_data(domain_data=domain, message_types=types,
-                                 message_data={"contractId": cid(PENDING), "documentHash": b"\x11" * 32,
+                                 message_data={"contractId": cid(PENDING), "termsHash": terms_hash,
                                                "deadline": deadline})
     expected = keccak(b"\x19" + signable.version + signable.header + signable.body)
-    assert ledger.registry.functions.acceptanceDigest(cid(PENDING), deadline).call() == expected
+    assert ledger.registry.functions.acceptanceDigest(cid(PENDING), terms_hash, deadline).call() == expected
 
 
 def test_acceptWithSignature_activatesWhenRelayedByAnyone(world, ledger: Ledger, official, contractor, stranger) -> None:
@@ -479,7 +498,7 @@ def test_acceptWithSignature_activatesWhenRelayedByAnyone(world, ledger: Ledger,
     signature = ledger.sign_acceptance(contractor, PENDING, deadline)
     receipt = ledger.accept_signed(stranger, PENDING, deadline, signature)
     assert events(ledger, ledger.registry, "ContractAccepted", receipt) == [
-        {"id": cid(PENDING), "contractor": contractor.address}]
+        {"id": cid(PENDING), "contractor": contractor.address, "termsHash": ledger.terms_hash(make_spec(PENDING))}]
     assert ledger.contract(PENDING).status == ContractStatus.ACTIVE
 
 
@@ -529,7 +548,8 @@ def test_acceptWithSignature_failsIfReplayedAfterAcceptance(world, ledger: Ledge
 
 
 def test_acceptWithSignature_failsIfContractUnknown(ledger: Ledger, contractor, stranger) -> None:
-    call = ledger.registry.functions.acceptWithSignature(cid("ocds-test01-7777"), now(ledger) + 60, b"\x00" * 65)
+    call = ledger.registry.functions.acceptWithSignature(cid("ocds-test01-7777"), b"\x01" * 32, now(ledger) + 60,
+                                                         b"\x00" * 65)
     refused(ledger, errors.UnknownContract, lambda: send(ledger, stranger, call),
             arguments={"id": cid("ocds-test01-7777")}, mentions=["0x" + cid("ocds-test01-7777").hex()])
 

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {TestBase, console} from "./utils/Vm.sol";
 import {LedgerHandler} from "./handlers/LedgerHandler.sol";
 import {IContractRegistry} from "../../contracts/interfaces/IContractRegistry.sol";
+import {ILedgerErrors} from "../../contracts/interfaces/ILedgerErrors.sol";
 import {IMilestoneVerifier} from "../../contracts/interfaces/IMilestoneVerifier.sol";
 import {IPaymentEscrow} from "../../contracts/interfaces/IPaymentEscrow.sol";
 
@@ -37,7 +38,7 @@ abstract contract LedgerInvariantsBase is TestBase {
                 uint256(a.withdrawn) + a.withdrawable + a.retained + a.refunded + a.held,
                 "funded != withdrawn + withdrawable + retained + refunded + held"
             );
-            (,,, uint256 funded, uint256 withdrawn, uint256 refunded,,,,) = handler.ghost(id);
+            (,,, uint256 funded, uint256 withdrawn, uint256 refunded,,,,,) = handler.ghost(id);
             assertEq(a.funded, funded, "funded != sum of successful fund() calls");
             assertEq(a.withdrawn, withdrawn, "withdrawn != sum of successful withdraw() calls");
             assertEq(a.refunded, refunded, "refunded != sum of successful reclaim() calls");
@@ -67,7 +68,66 @@ abstract contract LedgerInvariantsBase is TestBase {
         }
     }
 
-    /// @notice Sum of non-cancelled milestone amounts <= current value <= original x (1 + cap).
+    /// @dev A probe that paid what it was asked to reverts with this, undoing its payments.
+    error Payable();
+
+    /// @notice Liveness: on an active, undisputed, fully funded contract, every milestone not yet paid or
+    /// cancelled can be paid once verified: each on its own, and all of them one after the other. The
+    /// escrow's own `release` is called as the verifier calls it, without a late penalty (the payment
+    /// that asks the most of the escrow), inside a probe that reverts afterwards (state snapshots would
+    /// disturb the other invariants' campaigns).
+    function invariant_fundedContractsCanPayEveryMilestone() public {
+        for (uint256 i; i < handler.idCount(); ++i) {
+            bytes32 id = handler.ids(i);
+            IContractRegistry.GovContract memory c = handler.registry().getContract(id);
+            if (c.status != ILedgerErrors.Status.Active || c.disputed) continue;
+            if (handler.escrow().accountOf(id).funded != c.value) continue;
+            uint256 count = handler.verifier().milestoneCount(id);
+            for (uint256 j; j <= count; ++j) {
+                try this.probePayments(id, j) {}
+                catch (bytes memory reason) {
+                    if (bytes4(reason) == Payable.selector) continue;
+                    assembly {
+                        revert(add(reason, 32), mload(reason))
+                    }
+                }
+            }
+        }
+    }
+
+    /// @dev Pays milestone `only` of `id` (or, when `only` is the milestone count, every unpaid one in
+    /// turn), then reverts with {Payable}: a failed payment reverts with its own message instead.
+    function probePayments(bytes32 id, uint256 only) external {
+        uint256 count = handler.verifier().milestoneCount(id);
+        for (uint256 k = only == count ? 0 : only; k < (only == count ? count : only + 1); ++k) {
+            _payAsTheVerifier(id, k, only == count);
+        }
+        revert Payable();
+    }
+
+    function _payAsTheVerifier(bytes32 id, uint256 index, bool settle) private {
+        IMilestoneVerifier.Milestone memory m = handler.verifier().getMilestone(id, index);
+        if (m.status == IMilestoneVerifier.MilestoneStatus.Paid || m.status == IMilestoneVerifier.MilestoneStatus.Cancelled) {
+            return;
+        }
+        // Read the modules first: a prank applies to the very next call.
+        (address verifier, IPaymentEscrow escrow, IContractRegistry registry) =
+            (address(handler.verifier()), handler.escrow(), handler.registry());
+        vm.prank(verifier);
+        try escrow.release(id, index, m.amount, 0) {}
+        catch {
+            revert(string.concat(
+                "milestone ", vm.toString(index), " of a funded, undisputed contract cannot be paid (held ",
+                vm.toString(uint256(escrow.accountOf(id).held)), ", amount ", vm.toString(uint256(m.amount)), ")"
+            ));
+        }
+        if (!settle) return;
+        vm.prank(verifier);
+        registry.milestoneSettled(id, m.amount);
+    }
+
+    /// @notice The milestones not cancelled add up to the current value exactly, and the value stays
+    /// within original x (1 + cap).
     function invariant_valueBounds() public view {
         for (uint256 i; i < handler.idCount(); ++i) {
             bytes32 id = handler.ids(i);
@@ -78,7 +138,7 @@ abstract contract LedgerInvariantsBase is TestBase {
                 IMilestoneVerifier.Milestone memory m = verifier.getMilestone(id, j);
                 if (m.status != IMilestoneVerifier.MilestoneStatus.Cancelled) total += m.amount;
             }
-            assertLe(total, c.value, "milestones exceed the contract value");
+            assertEq(total, c.value, "milestones do not add up to the contract value");
             assertLe(c.value, uint256(c.originalValue) * (10_000 + c.terms.amendmentCapBps) / 10_000, "value over cap");
             assertLe(handler.escrow().accountOf(id).funded, c.value, "funded above the contract value");
         }
@@ -102,6 +162,8 @@ abstract contract LedgerInvariantsBase is TestBase {
         console.log("amendments", handler.successes("consentAmendment"));
         console.log("retention releases", handler.successes("releaseRetention"));
         console.log("reclaims", handler.successes("reclaim"));
+        console.log("advances", handler.successes("payAdvance"));
+        console.log("disputes", handler.successes("raiseDispute"));
     }
 }
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_abi import encode as abi_encode
+from eth_utils import keccak, to_checksum_address
 
 from ..errors import GovLedgerValueError
 from ..ocid import check_metadata_uri, check_ocid
@@ -92,6 +94,41 @@ def registration(spec: ContractSpec) -> tuple[tuple[Any, ...], list[tuple[int, .
     )
 
 
+# The ABI types of what the terms hash commits to: ContractRegistry.termsHashOf(registration,
+# milestones, inspectors, terms) = keccak256(abi.encode(...)).
+_TERMS_TYPES = ("(string,bytes32,address,uint8,uint96,uint96,uint40,uint40,bytes32,string)",
+                "(uint96,uint40,uint8,uint16)[]", "address[]", "(uint16,uint16,uint16,uint16,uint32)")
+
+
+def contract_parameters(category: Category, policy: Parameters) -> Parameters:
+    """The policy a contract registered now keeps: `policy`, without retention outside works."""
+    return policy if category == Category.WORKS else replace(policy, works_retention_bps=0)
+
+
+def terms_hash(registration: Sequence[Any], milestones: Sequence[Sequence[int]], inspectors: Sequence[str],
+               parameters: Sequence[int]) -> bytes:
+    """The hash the contractor accepts, computed as the registry does (`termsHashOf`)."""
+    return keccak(abi_encode(list(_TERMS_TYPES), [tuple(registration), [tuple(m) for m in milestones],
+                                                  [to_checksum_address(a) for a in inspectors], tuple(parameters)]))
+
+
+def spec_terms_hash(spec: ContractSpec, policy: Parameters) -> bytes:
+    """The terms hash of registering `spec` while `policy` is in force."""
+    return terms_hash(*registration(spec), parameters_tuple(contract_parameters(spec.category, policy)))
+
+
+def registered_spec(raw: Sequence[Any], milestones: Sequence[Sequence[int]], inspectors: Sequence[str]) -> ContractSpec:
+    """A registration as read back from the chain (ContractRegistered's tuple, `(amount, due, k, mask)` each)."""
+    ocid, agency, contractor, category, value, advance, start, end, document_hash, uri = raw
+    checksummed = [Address(to_checksum_address(a)) for a in inspectors]
+    return ContractSpec(
+        ocid=ocid, agency=agency_code(bytes(agency)), contractor=Address(to_checksum_address(contractor)),
+        category=Category(category), value=Sen(value), start=day(start), end=day(end),
+        document_hash=bytes(document_hash), metadata_uri=uri, advance_payment=Sen(advance),
+        milestones=tuple(MilestoneSpec(Sen(a), day(due), members(checksummed, mask), k) for a, due, k, mask in milestones),
+    )
+
+
 def milestone_change(change: MilestoneChange, inspectors: Sequence[Address]) -> tuple[int, ...]:
     return (change.index, change.amount, timestamp(change.due), change.required_approvals,
             mask(inspectors, change.inspectors))
@@ -111,7 +148,8 @@ def gov_contract(cid: ContractId, ocid: str | None, c: Sequence[Any]) -> GovCont
         id=cid, ocid=ocid, contractor=Address(c[0]), category=Category(c[1]), status=ContractStatus(c[2]),
         disputed=c[3], milestone_count=c[4], start=day(c[5]), value=Sen(c[6]), original_value=Sen(c[7]),
         end=day(c[8]), agency=agency_code(c[9]), document_hash=bytes(c[10]), advance_payment=Sen(c[11]),
-        closed_at=c[12] or None, amendment_count=c[13], settled_count=c[14], terms=parameters(c[15]),
+        closed_at=c[12] or None, amendment_count=c[13], settled_count=c[14], paid_value=Sen(c[15]),
+        dispute_count=c[16], terms=parameters(c[17]),
     )
 
 

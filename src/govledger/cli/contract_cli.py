@@ -9,8 +9,10 @@ import click
 
 from ..errors import GovLedgerValueError
 from ..money import format_rupiah, parse_rupiah
-from ..types import Category, ContractSpec, MilestoneSpec, Sen
-from ._context import AppContext, address_of, document_hash, emit, json_option, pass_app, rupiah, signer, signer_options
+from ..types import AcceptanceTerms, Category, ContractSpec, MilestoneSpec, Sen
+from ._context import (
+    AppContext, address_of, document_hash, emit, json_option, pass_app, rupiah, signer, signer_options, to_jsonable,
+)
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -73,13 +75,48 @@ def register(app: AppContext, ocid: str, agency: str, contractor: str, category:
 
 @contract.command()
 @click.argument("ocid")
+@click.option("--terms-hash", "expected", default=None, metavar="0xHASH",
+              help="Accept only the terms with this hash (as shown or signed before); default: the terms shown.")
 @signer_options
 @json_option
 @pass_app
-def accept(app: AppContext, ocid: str, as_: str | None, keystore: Path | None, as_json: bool) -> None:
-    """Accept a contract (the contractor signs); it becomes active."""
-    receipt = app.ledger.accept(signer(as_, keystore), ocid)
-    emit(as_json, receipt, lambda: f"accepted {ocid}: active (tx {receipt.tx_hash}, block {receipt.block_number})")
+def accept(app: AppContext, ocid: str, expected: str | None, as_: str | None, keystore: Path | None,
+           as_json: bool) -> None:
+    """Accept a contract (the contractor signs its terms hash); it becomes active.
+
+    Prints every term that binds the contractor and the hash that commits to them; the chain refuses
+    the acceptance if the registered terms hash to anything else.
+    """
+    terms = app.ledger.acceptance_terms(ocid)
+    digest = _terms_hash_option(expected) if expected else terms.terms_hash
+    receipt = app.ledger.accept(signer(as_, keystore), ocid, digest)
+    emit(as_json, {**to_jsonable(receipt), "terms_hash": "0x" + digest.hex()},
+         lambda: "\n".join([*_terms_lines(terms), f"accepted {ocid}: active, terms hash 0x{digest.hex()} "
+                                                    f"(tx {receipt.tx_hash}, block {receipt.block_number})"]))
+
+
+def _terms_hash_option(text: str) -> bytes:
+    try:
+        digest = bytes.fromhex(text.removeprefix("0x"))
+    except ValueError:
+        digest = b""
+    if len(digest) != 32:
+        raise GovLedgerValueError(f"--terms-hash {text!r}: expected 0x and 64 hex digits")
+    return digest
+
+
+def _terms_lines(terms: AcceptanceTerms) -> list[str]:
+    """The terms a contractor accepts, one per line."""
+    spec, p = terms.spec, terms.parameters
+    lines = [f"terms of {spec.ocid}: {spec.category.name.lower()}, value {format_rupiah(spec.value)}, "
+             f"advance {format_rupiah(spec.advance_payment)}, {spec.start} to {spec.end}, "
+             f"document 0x{spec.document_hash.hex()}"]
+    lines += [f"  milestone {i}: {format_rupiah(m.amount)} due {m.due}, {m.required_approvals} of "
+              f"{', '.join(m.inspectors)}" for i, m in enumerate(spec.milestones)]
+    lines.append(f"  policy: retention {p.works_retention_bps / 100:g}%, late penalty {p.penalty_per_day_bps / 100:g}% "
+                 f"a day up to {p.penalty_cap_bps / 100:g}%, amendments up to +{p.amendment_cap_bps / 100:g}%, "
+                 f"maintenance {p.maintenance_period_s // 86400} days")
+    return lines
 
 
 @contract.command()
@@ -104,5 +141,3 @@ def list_(app: AppContext, as_json: bool) -> None:
 
     contracts = app.reader().contracts()
     emit(as_json, contracts, lambda: "\n".join(contract_line(c) for c in contracts) or "no contracts registered")
-
-

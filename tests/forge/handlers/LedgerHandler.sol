@@ -8,6 +8,7 @@ import {ContractRegistry} from "../../../contracts/registry/ContractRegistry.sol
 import {MilestoneVerifier} from "../../../contracts/milestones/MilestoneVerifier.sol";
 import {PaymentEscrow} from "../../../contracts/escrow/PaymentEscrow.sol";
 import {IContractRegistry} from "../../../contracts/interfaces/IContractRegistry.sol";
+import {ILedgerErrors} from "../../../contracts/interfaces/ILedgerErrors.sol";
 import {IMilestoneVerifier} from "../../../contracts/interfaces/IMilestoneVerifier.sol";
 import {IPaymentEscrow} from "../../../contracts/interfaces/IPaymentEscrow.sol";
 
@@ -59,6 +60,7 @@ contract LedgerHandler is ITransferObserver {
         bool pendingByAgency;
         uint96 pendingValue;
         bytes32 pendingRationale;
+        bytes32 lastDisputeReason;
     }
 
     bytes32[] public ids;
@@ -114,6 +116,7 @@ contract LedgerHandler is ITransferObserver {
         IContractRegistry.Registration memory reg = _randomRegistration(seed, agencyA);
         address[] memory inspectors = _randomInspectors(seed);
         IContractRegistry.MilestoneInput[] memory ms = _randomMilestones(seed, reg.value, inspectors.length);
+        if (_r(seed, 6) % 5 == 4 && ms.length > 1) reg.advancePayment = _allButFirst(reg, ms[0].amount);
         vm.prank(actor, _origin(actorSeed, actor, entitled));
         try registry.register(reg, ms, inspectors) returns (bytes32 id) {
             _succeeded(_isOfficial(reg.agency, actor), "register");
@@ -140,11 +143,22 @@ contract LedgerHandler is ITransferObserver {
         reg.contractor = actors[7 + _r(seed, 4) % 3];
         reg.category = IContractRegistry.Category(agencyA ? _r(seed, 5) % 4 : 1);
         reg.value = value;
-        reg.advancePayment = _r(seed, 6) % 3 == 0 ? value / 10 : 0;
+        // No advance, a tenth, half (with two equal milestones: the issue-7 liveness case), or the most allowed.
+        uint256 advanceKind = _r(seed, 6) % 5;
+        uint256 maxAdvance = uint256(value) * (agencyA && reg.category == IContractRegistry.Category.Works ? 9_000 : 9_500) / 10_000;
+        reg.advancePayment = uint96(advanceKind == 1 ? value / 10 : advanceKind == 2 ? value / 2 : advanceKind == 3 ? maxAdvance : 0);
         reg.startDate = uint40(ghostTime);
         reg.endDate = uint40(ghostTime + 365 days);
         reg.documentHash = keccak256(abi.encode("doc", seed));
         reg.metadataURI = "ipfs://doc";
+    }
+
+    /// @dev An advance as large as all but the first milestone (within the limit): paid after the first
+    /// milestone, it would leave nothing for the last one's retention (issue 7's liveness case).
+    function _allButFirst(IContractRegistry.Registration memory reg, uint96 first) private pure returns (uint96) {
+        uint256 most = uint256(reg.value) * (reg.category == IContractRegistry.Category.Works ? 9_000 : 9_500) / 10_000;
+        uint256 rest = reg.value - first;
+        return uint96(rest < most ? rest : most);
     }
 
     function _randomInspectors(uint256 seed) private view returns (address[] memory inspectors) {
@@ -162,9 +176,14 @@ contract LedgerHandler is ITransferObserver {
     {
         uint256 m = 1 + _r(seed, 9) % 4;
         ms = new IContractRegistry.MilestoneInput[](m);
+        bool equal = _r(seed, 19) % 2 == 0; // equal shares half the time, random ones otherwise
+        uint256 left = value;
         for (uint256 i; i < m; ++i) {
             uint16 mask = uint16(1 + _r(seed, 10 + i) % ((1 << n) - 1));
-            ms[i].amount = uint96(_bound(_r(seed, 20 + i), 1, value / m));
+            // The milestones add up to the value exactly: the last takes what is left.
+            uint256 amount = i + 1 == m ? left : equal ? value / m : _bound(_r(seed, 20 + i), 1, left - (m - 1 - i));
+            left -= amount;
+            ms[i].amount = uint96(amount);
             ms[i].dueDate = uint40(ghostTime + _r(seed, 30 + i) % 90 days);
             ms[i].requiredApprovals = uint8(1 + _r(seed, 40 + i) % _popcount(mask));
             ms[i].inspectorMask = mask;
@@ -176,9 +195,11 @@ contract LedgerHandler is ITransferObserver {
         if (!ok) return;
         address contractor = ghost[id].contractor;
         address actor = _pick(actorSeed, contractor);
+        // One time in eight the contractor was shown other terms: their hash must be refused.
+        bytes32 shown = _r(actorSeed, 95) % 8 == 0 ? keccak256(abi.encode("other terms", actorSeed)) : registry.termsHash(id);
         vm.prank(actor, _origin(actorSeed, actor, contractor));
-        try registry.accept(id) {
-            _succeeded(actor == contractor, "accept");
+        try registry.accept(id, shown) {
+            _succeeded(actor == contractor && shown == registry.termsHash(id), "accept");
         } catch {}
     }
 
@@ -203,6 +224,9 @@ contract LedgerHandler is ITransferObserver {
     function payAdvance(uint256 actorSeed, uint256 idSeed) external action {
         (bool ok, bytes32 id) = _idWhere(idSeed, ACTIVE);
         if (!ok) return;
+        // Mostly try it late, after a milestone was paid (which must be refused: the advance would be
+        // recovered from fewer payments than it was sized for).
+        if (_r(actorSeed, 91) % 4 != 0 && registry.getContract(id).paidValue == 0) return;
         address entitled = _officialOf(id, actorSeed);
         address actor = _pick(actorSeed, entitled);
         vm.prank(actor, _origin(actorSeed, actor, entitled));
@@ -229,7 +253,7 @@ contract LedgerHandler is ITransferObserver {
         if (!ok) return;
         index = _prefer(id, index, IMilestoneVerifier.MilestoneStatus.Submitted, IMilestoneVerifier.MilestoneStatus.Submitted);
         GMilestone storage gm = _ghostMilestones[id][index];
-        address entitled = _assignedInspector(id, gm.mask, actorSeed);
+        address entitled = _approver(id, gm, actorSeed);
         address actor = _pick(actorSeed, entitled);
         (bool assigned, uint256 slot) = _slotOf(id, gm.mask, actor);
         bool allowed = assigned && ghostCertified[actor] && gm.approvedMask & (1 << slot) == 0;
@@ -278,12 +302,17 @@ contract LedgerHandler is ITransferObserver {
         if (!ok) return;
         address entitled = _r(seed, 0) % 2 == 0 ? _officialOf(id, actorSeed) : ghost[id].contractor;
         address actor = _pick(actorSeed, entitled);
-        // Up to 15% above the original: the default cap is 10%, so some proposals must fail.
-        uint96 newValue = uint96(_bound(_r(seed, 1), ghost[id].funded, uint256(ghost[id].originalValue) * 115 / 100));
+        // Up to 15% above the original: the default cap is 10%, so some proposals must fail. One time in
+        // four the value stays (a change of dates or inspectors, or amounts moved between milestones).
+        uint96 newValue = _r(seed, 3) % 4 == 0
+            ? registry.getContract(id).value
+            : uint96(_bound(_r(seed, 1), ghost[id].funded, uint256(ghost[id].originalValue) * 115 / 100));
         IContractRegistry.MilestoneChange[] memory changes = _randomChanges(id, seed, newValue);
         bytes32 rationale = keccak256(abi.encode("rationale", seed));
+        bool disputed = registry.getContract(id).disputed;
         vm.prank(actor, _origin(actorSeed, actor, entitled));
         try registry.proposeAmendment(id, newValue, rationale, changes) {
+            if (disputed) _violate("proposeAmendment succeeded during a dispute");
             _recordProposal(id, actor, newValue, rationale, changes);
         } catch {}
     }
@@ -315,8 +344,10 @@ contract LedgerHandler is ITransferObserver {
         address entitled = g.pendingByAgency ? g.contractor : _officialOf(id, actorSeed);
         address actor = _pick(actorSeed, entitled);
         IContractRegistry.MilestoneChange[] memory changes = _pendingChanges[id];
+        bool disputed = registry.getContract(id).disputed;
         vm.prank(actor, _origin(actorSeed, actor, entitled));
         try registry.consentAmendment(id, g.pendingValue, g.pendingRationale, changes) {
+            if (disputed) _violate("consentAmendment succeeded during a dispute");
             bool otherSide = g.pendingByAgency ? actor == g.contractor : _isOfficial(g.agency, actor);
             _succeeded(otherSide, "consentAmendment");
             g.hasPending = false;
@@ -328,11 +359,13 @@ contract LedgerHandler is ITransferObserver {
         (bool ok, bytes32 id) = _idWhere(idSeed, ACTIVE);
         if (!ok) return;
         if (_r(actorSeed, 99) % 8 != 0) return; // rarer than the rest, so contracts live to pay
-        address entitled = _officialOf(id, actorSeed);
+        // Under dispute only the arbiter terminates (and so resolves the dispute).
+        bool disputed = registry.getContract(id).disputed;
+        address entitled = disputed ? actors[3] : _officialOf(id, actorSeed);
         address actor = _pick(actorSeed, entitled);
         vm.prank(actor, _origin(actorSeed, actor, entitled));
         try registry.terminate(id, keccak256("reasons")) {
-            _succeeded(_isOfficial(ghost[id].agency, actor), "terminate");
+            _succeeded(disputed ? actor == actors[3] : _isOfficial(ghost[id].agency, actor), "terminate");
             ghost[id].hasPending = false;
         } catch {}
     }
@@ -344,9 +377,14 @@ contract LedgerHandler is ITransferObserver {
         GContract storage g = ghost[id];
         address entitled = actorSeed % 2 == 0 ? g.contractor : _officialOf(id, actorSeed);
         address actor = _pick(actorSeed, entitled);
+        // Three reasons only, so a reopening sometimes restates the last one (which must be refused).
+        bytes32 reason = keccak256(abi.encode("dispute", _r(actorSeed, 94) % 3));
         vm.prank(actor, _origin(actorSeed, actor, entitled));
-        try registry.raiseDispute(id, keccak256("dispute")) {
-            _succeeded(actor == g.contractor || _isOfficial(g.agency, actor), "raiseDispute");
+        try registry.raiseDispute(id, reason) {
+            _succeeded(
+                (actor == g.contractor || _isOfficial(g.agency, actor)) && reason != g.lastDisputeReason, "raiseDispute"
+            );
+            g.lastDisputeReason = reason;
         } catch {}
     }
 
@@ -416,7 +454,7 @@ contract LedgerHandler is ITransferObserver {
     }
 
     function setInspector(uint256 actorSeed, uint256 which, bool certified) external action {
-        if (!certified && _r(actorSeed, 96) % 4 != 0) return; // revoke rarely: approvals need inspectors
+        if (!certified && _r(actorSeed, 96) % 2 != 0) return; // revoke less often: approvals need inspectors
         address inspector = actors[10 + which % 5];
         address actor = _pick(actorSeed, actors[0]);
         bytes32 role = registry.INSPECTOR_ROLE();
@@ -427,10 +465,18 @@ contract LedgerHandler is ITransferObserver {
                 ghostCertified[inspector] = true;
             } catch {}
         } else {
+            bool wasCertified = ghostCertified[inspector];
             try registry.revokeRole(role, inspector) {
                 _succeededAnyTime(actor == actors[0], "revokeInspector");
                 ghostCertified[inspector] = false;
+                if (wasCertified) _dropApprovals(inspector);
             } catch {}
+            // Half the time the admin certifies it again at once: its earlier approvals must stay void.
+            if (_r(actorSeed, 92) % 2 == 0) {
+                vm.prank(actors[0]);
+                registry.grantRole(role, inspector);
+                ghostCertified[inspector] = true;
+            }
         }
     }
 
@@ -447,7 +493,7 @@ contract LedgerHandler is ITransferObserver {
                 succeeded = true;
             } catch {}
         } else if (which == 1) {
-            try registry.milestoneSettled(id) {
+            try registry.milestoneSettled(id, 1) {
                 succeeded = true;
             } catch {}
         } else if (which == 2) {
@@ -550,9 +596,16 @@ contract LedgerHandler is ITransferObserver {
         view
         returns (IContractRegistry.MilestoneChange[] memory changes)
     {
-        uint256 count = _ghostMilestones[id].length;
+        GMilestone[] storage list = _ghostMilestones[id];
+        uint256 count = list.length;
         changes = new IContractRegistry.MilestoneChange[](_r(seed, 2) % 3);
         uint256 inspectorCount = _ghostInspectors[id].length;
+        // The milestones' total after the changes; the last change takes up the difference to the new
+        // value (three times in four), so that most amendments add up and can take effect.
+        uint256[] memory amounts = new uint256[](count + 1);
+        for (uint256 j; j < count; ++j) {
+            amounts[j] = list[j].cancelled ? 0 : list[j].amount;
+        }
         for (uint256 i; i < changes.length; ++i) {
             uint16 mask = uint16(1 + _r(seed, 10 + i) % ((1 << inspectorCount) - 1));
             changes[i].index = _r(seed, 20 + i) % (count + 1);
@@ -560,6 +613,27 @@ contract LedgerHandler is ITransferObserver {
             changes[i].dueDate = uint40(ghostTime + _r(seed, 50 + i) % 60 days);
             changes[i].requiredApprovals = uint8(1 + _r(seed, 60 + i) % _popcount(mask));
             changes[i].inspectorMask = mask;
+            if (i + 1 == changes.length && _r(seed, 70) % 4 != 0) {
+                amounts[changes[i].index] = 0;
+                uint256 others;
+                for (uint256 j; j <= count; ++j) {
+                    others += amounts[j];
+                }
+                if (newValue > others) changes[i].amount = uint96(newValue - others);
+            }
+            amounts[changes[i].index] = changes[i].amount;
+        }
+    }
+
+    /// @dev A revoked inspector's approvals never count again, even if it is certified again.
+    function _dropApprovals(address inspector) private {
+        for (uint256 i; i < ids.length; ++i) {
+            (bool assigned, uint256 slot) = _slotOf(ids[i], type(uint16).max, inspector);
+            if (!assigned) continue;
+            GMilestone[] storage list = _ghostMilestones[ids[i]];
+            for (uint256 j; j < list.length; ++j) {
+                list[j].approvedMask &= ~uint16(1 << slot);
+            }
         }
     }
 
@@ -614,11 +688,11 @@ contract LedgerHandler is ITransferObserver {
             bytes32 id = ids[(start + i) % ids.length];
             IContractRegistry.GovContract memory c = registry.getContract(id);
             bool fits;
-            if (kind == PENDING) fits = c.status == IContractRegistry.Status.Pending;
-            else if (kind == ACTIVE) fits = c.status == IContractRegistry.Status.Active && !c.disputed;
-            else if (kind == CLOSED) fits = uint8(c.status) >= uint8(IContractRegistry.Status.Completed) && !c.disputed;
+            if (kind == PENDING) fits = c.status == ILedgerErrors.Status.Pending;
+            else if (kind == ACTIVE) fits = c.status == ILedgerErrors.Status.Active && !c.disputed;
+            else if (kind == CLOSED) fits = uint8(c.status) >= uint8(ILedgerErrors.Status.Completed) && !c.disputed;
             else if (kind == WITHDRAWABLE) fits = escrow.accountOf(id).withdrawable != 0 && !c.disputed;
-            else fits = ghost[id].hasPending && c.status == IContractRegistry.Status.Active;
+            else fits = ghost[id].hasPending && c.status == ILedgerErrors.Status.Active;
             if (fits) return (true, id);
         }
         return (true, ids[start]);
@@ -703,6 +777,15 @@ contract LedgerHandler is ITransferObserver {
         for (uint256 i; i < list.length; ++i) {
             if ((approvals >> i) & 1 == 1 && ghostCertified[list[i]]) ++n;
         }
+    }
+
+    /// @dev An assigned inspector; one time in four, one whose approval already counts (trying again).
+    function _approver(bytes32 id, GMilestone storage gm, uint256 seed) private view returns (address) {
+        uint16 counted = gm.approvedMask & gm.mask;
+        if (counted == 0 || _r(seed, 93) % 4 != 0) return _assignedInspector(id, gm.mask, seed);
+        uint256 slot;
+        while ((counted >> slot) & 1 == 0) ++slot;
+        return _ghostInspectors[id][slot];
     }
 
     function _popcount(uint256 x) private pure returns (uint256 n) {
