@@ -56,3 +56,9 @@ def test_portal_showsNoPersonalData(browser_client: TestClient) -> None:
     for name in PEOPLE:  # the OCDS parties are the agency and the supplier, as the publication policy allows
         assert DEMO_ADDRESSES[name].lower() not in ocds, name
     assert not re.search(r"[\w.]+@[\w-]+\.\w+", ocds)
+
+
+def test_portal_ranksAgenciesByDaysWaited_withoutNamingAnyone(browser_client: TestClient) -> None:
+    page = browser_client.get("/portal?lang=en").text
+    section = page.split("Where contracts wait")[1]
+    assert "DEMO-DPUPR-KAB-CONTOH" in section and "the contractor: 2" in section

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import NotFoundError
-from ...tracking import now_of, progress, s_curve_svg, waits
+from ...tracking import bottlenecks, now_of, progress, s_curve_svg, waits
 from ..context import render, translate
 from ..guards import PageRefused
 from ..i18n import N_, day, language_of
@@ -58,13 +58,14 @@ def _listing(app: Any, agency: str, category: str) -> dict[str, Any]:
     curves = {r.ocid: progress(app.engine, r.ocid, now) for r in shown}
     return {"contracts": shown, "curves": curves, "agencies": sorted(agencies.items()),
             "categories": sorted(categories.items()), "agency": agency, "category": category,
-            "value": sum(r.value for r in shown), "paid": sum(r.paid for r in shown)}
+            "value": sum(r.value for r in shown), "paid": sum(r.paid for r in shown),
+            "ranked": [b for b in bottlenecks(app.engine, now) if not agency or b.agency == agency]}
 
 
 @router.get("/portal")
 async def portal(request: Request, agency: str = "", category: str = "") -> Response:
     data = await run_in_threadpool(_listing, _app(request), agency, category)
-    return render(request, "portal/index.html", **data)
+    return render(request, "portal/index.html", waits_for=WAITS_FOR, **data)
 
 
 def _contract(app: Any, ocid: str) -> dict[str, Any]:
