@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 /// @notice The part of the contract registry the anchor asks: roles and the emergency pause.
 interface IAnchorRegistry is IAccessControl {
@@ -64,5 +65,11 @@ contract RecordAnchor {
     /// @notice The anchor of `root` (all zero if it was never anchored).
     function anchorOf(bytes32 root) external view returns (Anchor memory) {
         return _anchors[root];
+    }
+
+    /// @notice Whether `leaf` (keccak256(keccak256(record))) is under the anchored `root` by Merkle path `proof`
+    /// (sibling hashes, each pair hashed in sorted order): anyone can check a record against the chain itself.
+    function proves(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool) {
+        return _anchors[root].anchoredAt != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
     }
 }

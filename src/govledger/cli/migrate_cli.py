@@ -95,18 +95,33 @@ def run_cmd(ctx: click.Context, app: AppContext, source: Path, as_: str | None, 
 
 
 @migrate.command("verify")
-@click.argument("ocid")
+@click.argument("ocid", required=False)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the proof (record, Merkle path, root) for a third party.")
+@click.option("--proof", "proof_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Check a proof file (from --out) instead of this data directory's migration records.")
 @json_option
 @pass_app
-def verify_cmd(app: AppContext, ocid: str, out: Path | None, as_json: bool) -> None:
-    """Prove OCID's source record against the Merkle root anchored on chain."""
+def verify_cmd(app: AppContext, ocid: str | None, out: Path | None, proof_file: Path | None, as_json: bool) -> None:
+    """Prove OCID's source record (or a --proof file) against the Merkle root anchored on chain."""
     import json
 
-    from ..integrations.migration import verify_ocid
+    from ..errors import GovLedgerValueError
+    from ..integrations.migration import prove, verify_ocid
 
-    proof = verify_ocid(app.ledger, _store_root(app), ocid)
+    if proof_file is not None:
+        try:
+            given = json.loads(proof_file.read_text(encoding="utf-8"))
+            proof = prove(app.ledger, given["record"], list(given["path"]), given["root"], given.get("ocid", ""))
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, GovLedgerValueError):
+                raise
+            raise GovLedgerValueError(f"{proof_file} is not a proof file (record, path, root): {exc}") from None
+        ocid = proof.ocid or "the record"
+    elif ocid is None:
+        raise GovLedgerValueError("give an OCID or --proof FILE")
+    else:
+        proof = verify_ocid(app.ledger, _store_root(app), ocid)
     if out is not None:
         out.write_text(json.dumps(proof.to_dict(), indent=1), encoding="utf-8")
     emit(as_json, proof.to_dict(), lambda: (

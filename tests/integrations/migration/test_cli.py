@@ -40,6 +40,15 @@ def test_migrate_verify_report(data_dir: Path, tmp_path: Path) -> None:
     assert "5 registered now in 1 batches" in done.output and "no difference" in done.output
     proof = run(data_dir, "migrate", "verify", "ocds-demo01-MIG-00004", "--json")
     assert proof.exit_code == 0 and json.loads(proof.output)["count"] == 6
+    proof_file = tmp_path / "proof.json"
+    assert run(data_dir, "migrate", "verify", "ocds-demo01-MIG-00004", "--out", str(proof_file)).exit_code == 0
+    third_party = run(data_dir, "migrate", "verify", "--proof", str(proof_file))
+    assert third_party.exit_code == 0 and "proven" in third_party.output
+    altered = json.loads(proof_file.read_text())
+    altered["record"] = altered["record"].replace('"status":"closed"', '"status":"active"')
+    proof_file.write_text(json.dumps(altered))
+    refused = run(data_dir, "migrate", "verify", "--proof", str(proof_file))
+    assert refused.exit_code == 1 and "do not lead to the root" in refused.output
     unknown = run(data_dir, "migrate", "verify", "ocds-demo01-NOPE-1")
     assert unknown.exit_code == 1 and "is in no migration" in unknown.output
     report = run(data_dir, "migrate", "report")

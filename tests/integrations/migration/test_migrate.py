@@ -43,7 +43,14 @@ def test_migrate_registersUnderWay_anchorsClosed_reportFindsNoDifference(app: Ap
     assert result.report.settled_off_ledger == 3 and result.report.anchored == 1
     settled = app.ledger.contract("ocds-demo01-MIG-00000")  # its first milestone was paid before migration
     assert (settled.value, settled.milestone_count, settled.status) == (5_000_000_00, 2, ContractStatus.PENDING)
-    assert verify_ocid(app.ledger, tmp_path, "ocds-demo01-MIG-00004").count == 7  # the closed one, proven
+    proof = verify_ocid(app.ledger, tmp_path, "ocds-demo01-MIG-00004")  # the closed one, proven
+    assert proof.count == 7
+    root, leaf = bytes.fromhex(proof.root[2:]), bytes.fromhex(proof.leaf[2:])
+    siblings = [bytes.fromhex(h[2:]) for h in proof.path]
+    anchors = Anchors(app.ledger)
+    assert anchors.proves(root, leaf, siblings)  # the chain's own MerkleProof agrees
+    assert not anchors.proves(root, b"\x01" * 32, siblings) and not anchors.proves(b"\x02" * 32, leaf, siblings)
+    assert app.check().ok  # the read model, RecordAnchor's events included, agrees with the chain
 
 
 def test_rerun_registersNothingAgain(app: App, tmp_path: Path) -> None:

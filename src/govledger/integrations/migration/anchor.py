@@ -83,3 +83,8 @@ class Anchors:
             return None
         agency, by, at, count = self.ledger._call(self._contract().functions.anchorOf(root))
         return None if at == 0 else AnchorInfo(root, bytes(agency), by, int(at), int(count))
+
+    def proves(self, root: bytes, leaf: bytes, proof: list[bytes]) -> bool:
+        """The chain's own answer (OpenZeppelin MerkleProof in RecordAnchor) to whether `leaf` is under the
+        anchored `root` by `proof`."""
+        return bool(self.ledger._call(self._contract().functions.proves(root, leaf, proof)))

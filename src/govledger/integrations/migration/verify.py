@@ -60,9 +60,12 @@ def prove(ledger: Ledger, record: str, path: list[str], root: str, ocid: str = "
     if not verify_proof(leaf, [bytes.fromhex(p.removeprefix("0x")) for p in path], root_bytes):
         raise ProofError(f"{ocid or 'the record'}: its leaf 0x{leaf.hex()} and Merkle path do not lead to the "
                          f"root {root}: the record or the path was altered")
-    info = Anchors(ledger).anchor_of(root_bytes)
+    anchors = Anchors(ledger)
+    info = anchors.anchor_of(root_bytes)
     if info is None:
         raise ProofError(f"{ocid or 'the record'}: the root {root} is not anchored on this chain")
+    if not anchors.proves(root_bytes, leaf, [bytes.fromhex(p.removeprefix("0x")) for p in path]):
+        raise ProofError(f"{ocid or 'the record'}: the chain's RecordAnchor does not accept the proof")
     return RecordProof(ocid, record, "0x" + leaf.hex(), path, root, info.anchored_at, info.anchored_by, info.count)
 
 
