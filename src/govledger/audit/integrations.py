@@ -11,4 +11,7 @@ from .model import Flag
 def integration_flags(engine: Engine, now: int) -> list[Flag]:
     from ..integrations.finance.reconcile import finance_flags
 
-    return finance_flags(engine, now)
+    from .contract_stage import contract_stage_flags
+    from .replay import load_rows, replay
+
+    return finance_flags(engine, now) + contract_stage_flags(replay(load_rows(engine)), engine=engine)
