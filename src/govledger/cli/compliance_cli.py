@@ -11,7 +11,13 @@ from pathlib import Path
 import click
 
 from ..compliance.access_log import AccessLog, operator
-from ..compliance.backup import create_backup, load_backup_key, restore_backup, rotate, scheduled_name
+from ..compliance.backup import (
+    create_backup,
+    load_backup_key,
+    restore_backup,
+    rotate,
+    scheduled_name,
+)
 from ..compliance.erasure import erase_person
 from ..compliance.export import export_person, resolve
 from ..compliance.locations import PersonalData

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from ..compliance.access_log import operator, record_access
 from ..identity.config import IdentityConfig
 from ..identity.directory import PersonDirectory
 from ..identity.sync import LastSeenSource, ProviderSource, RosterSource, sync_roles
@@ -90,6 +91,7 @@ def people(app: AppContext, config_path: Path | None, as_json: bool) -> None:
     rows = [{"person": p.person, "name": p.name, "address": p.address, "roles": list(p.roles), "agency": p.agency,
              "granted": list(p.granted), "last_seen": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(p.last_seen_at))}
             for p in known]
+    record_access(app.data_dir, operator(), (r["person"] for r in rows), "directory entry", "identity people")
     emit(as_json, rows, lambda: "\n".join(
         f"{r['person']}  {r['address']}  roles: {', '.join(r['roles']) or '-'}"
         + (f"  agency: {r['agency']}" if r["agency"] else "") + f"  last seen {r['last_seen']}" for r in rows)

@@ -8,6 +8,7 @@ line breaks the chain (`verify`). Erasing a person unlinks their pseudonym; thei
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,13 +89,16 @@ class AccessLog:
         return self.store.db.execute("DELETE FROM access_log WHERE at < ?", (before,)).rowcount
 
 
-def record_access(data_dir: Path | str | None, reader: str, subject: str, what: str, purpose: str) -> None:
-    """One call for the other parts: log a read of personal data in the data directory's access log.
-    Without a data directory (an in-memory app) there is no log to keep."""
-    if data_dir is None:
+def record_access(data_dir: Path | str | None, reader: str, subjects: str | Iterable[str], what: str, purpose: str) -> None:
+    """One call for the other parts: log that `reader` read `what` of each of `subjects` (one person or several)
+    in the data directory's access log. Without a data directory (an in-memory app) there is no log to keep."""
+    people = sorted({subjects} if isinstance(subjects, str) else set(subjects))
+    if data_dir is None or not people:
         return
     with PrivacyStore.for_data_dir(data_dir) as store:
-        AccessLog(store).record(reader, subject, what, purpose)
+        log = AccessLog(store)
+        for subject in people:
+            log.record(reader, subject, what, purpose)
 
 
 def operator() -> str:

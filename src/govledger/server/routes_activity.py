@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from ..compliance.access_log import record_access
 from .auth import Principal, current_principal, require_roles
 from .routes_reads import Offset, page, server
 from .runtime import ServerState
@@ -33,6 +34,7 @@ def activity(state: Annotated[ServerState, Depends(server)],
         subject=subject, action=action, target=target, outcome=outcome,
         since=since.timestamp() if since else None, until=until.timestamp() if until else None,
         limit=limit, offset=offset)
+    record_access(state.app.data_dir, principal.subject, (r["subject"] for r in rows), "activity log lines", "audit")
     if format == "csv":
         return Response(activity_csv(rows), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="activity.csv"'})
