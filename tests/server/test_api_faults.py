@@ -37,6 +37,9 @@ def test_malformed_json_is_400_with_one_message(client: TestClient) -> None:
                                                                      "Content-Type": "application/json"})
     assert r.status_code == 400
     assert r.json()["code"] == "malformed_json" and set(r.json()) == {"code", "message"}
+    r = client.post("/api/v1/contracts", content=b"\xff\xfe{", headers={**auth("official"),
+                                                                      "Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["code"] == "malformed_json"
 
 
 def test_invalid_fields_are_422_naming_the_field(client: TestClient) -> None:
@@ -45,6 +48,9 @@ def test_invalid_fields_are_422_naming_the_field(client: TestClient) -> None:
     assert r.status_code == 422 and "contractor" in r.json()["message"]
     r = client.post("/api/v1/contracts/x/fund", json={"amount": 1, "extra": 2}, headers=auth("official"))
     assert r.status_code == 422 and "extra" in r.json()["message"]
+    for amount in (True, "100", 1.5):  # an amount is a JSON integer, never coerced
+        r = client.post("/api/v1/contracts/x/fund", json={"amount": amount}, headers=auth("official"))
+        assert r.status_code == 422 and "amount" in r.json()["message"], amount
 
 
 def test_a_retried_write_with_the_same_idempotency_key_is_sent_once(client: TestClient, app: App) -> None:

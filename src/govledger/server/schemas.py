@@ -13,20 +13,22 @@ from ..types import Address, Category, MilestoneChange, MilestoneSpec, Sen
 
 Hash32 = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{64}$", examples=["0x" + "ab" * 32])]
 Account = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$", examples=["0x" + "12" * 20])]
-Amount = Annotated[int, Field(ge=0, le=10**30, description="sen (1 Rupiah = 100 sen)")]
+Amount = Annotated[int, Field(ge=0, le=10**30, strict=True, description="sen (1 Rupiah = 100 sen)")]
 CategoryName = Literal["works", "goods", "services", "consulting"]
 Day = Annotated[date, Field(ge=date(1970, 1, 2), le=date(9999, 12, 31))]
 ZERO_HASH = "0x" + "00" * 32
 
 
 class Body(BaseModel):
+    """Unknown fields are refused; numbers and flags must be JSON numbers and booleans (no `true` for 1)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 class MilestoneIn(Body):
-    amount: Annotated[int, Field(gt=0, le=10**30)]
+    amount: Annotated[int, Field(gt=0, le=10**30, strict=True)]
     due: Day
-    required_approvals: Annotated[int, Field(ge=1, le=255)] = 1
+    required_approvals: Annotated[int, Field(ge=1, le=255, strict=True)] = 1
     inspectors: Annotated[list[Account], Field(min_length=1, max_length=32)]
 
     def spec(self) -> MilestoneSpec:
@@ -39,7 +41,7 @@ class RegisterIn(Body):
     agency: Annotated[str, Field(min_length=1, max_length=32)]
     contractor: Account
     category: CategoryName
-    value: Annotated[int, Field(gt=0, le=10**30)]
+    value: Annotated[int, Field(gt=0, le=10**30, strict=True)]
     advance: Amount = 0
     start: Day
     end: Day
@@ -53,7 +55,7 @@ class RegisterIn(Body):
 
 
 class FundIn(Body):
-    amount: Annotated[int, Field(gt=0, le=10**30)]
+    amount: Annotated[int, Field(gt=0, le=10**30, strict=True)]
 
 
 class ReasonIn(Body):
@@ -73,10 +75,10 @@ class ReportIn(Body):
 
 
 class ChangeIn(Body):
-    index: Annotated[int, Field(ge=0, le=255)]
+    index: Annotated[int, Field(ge=0, le=255, strict=True)]
     amount: Amount
     due: Day
-    required_approvals: Annotated[int, Field(ge=1, le=255)] = 1
+    required_approvals: Annotated[int, Field(ge=1, le=255, strict=True)] = 1
     inspectors: Annotated[list[Account], Field(max_length=32)] = []
 
     def change(self) -> MilestoneChange:
@@ -86,7 +88,7 @@ class ChangeIn(Body):
 
 
 class AmendmentIn(Body):
-    value: Annotated[int, Field(gt=0, le=10**30)]
+    value: Annotated[int, Field(gt=0, le=10**30, strict=True)]
     rationale_hash: Hash32
     changes: Annotated[list[ChangeIn], Field(max_length=100)] = []
 
@@ -102,7 +104,7 @@ class OfficialIn(Body):
 
 class InspectorIn(Body):
     account: Account
-    revoke: bool = False
+    revoke: Annotated[bool, Field(strict=True)] = False
 
 
 class AcceptIn(Body):
@@ -111,12 +113,12 @@ class AcceptIn(Body):
 
 
 class SignedAcceptanceIn(Body):
-    deadline: Annotated[int, Field(ge=0, lt=2**64, description="unix seconds")]
+    deadline: Annotated[int, Field(ge=0, lt=2**64, strict=True, description="unix seconds")]
     signature: Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{130}$")]
     terms_hash: Hash32 | None = None
 
 
-Bps = Annotated[int, Field(ge=0, le=10_000)]
+Bps = Annotated[int, Field(ge=0, le=10_000, strict=True)]
 
 
 class ParametersIn(Body):
@@ -126,7 +128,7 @@ class ParametersIn(Body):
     works_retention_bps: Bps | None = None
     penalty_per_day_bps: Bps | None = None
     penalty_cap_bps: Bps | None = None
-    maintenance_period_s: Annotated[int, Field(ge=0, le=3650 * 86400)] | None = None
+    maintenance_period_s: Annotated[int, Field(ge=0, le=3650 * 86400, strict=True)] | None = None
 
 
 class ErrorOut(BaseModel):
