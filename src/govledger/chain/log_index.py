@@ -106,6 +106,18 @@ class LogIndex:
         """Logs of blocks ``lower..upper`` matching eth-tester's normalised filter (``addresses``: one
         canonical address or a tuple of them; ``topics``: a flat or nested tuple of 32-byte topics
         with None as a wildcard), as eth-tester's ``get_logs`` returns them."""
+        return [_log_entry(row) for row in self._rows(lower, upper, addresses, topics)]
+
+    def rpc_logs(self, lower: int, upper: int, addresses: Sequence[bytes]) -> list[dict[str, Any]]:
+        """Logs of blocks ``lower..upper`` emitted by ``addresses`` with JSON-RPC field names, hashes and
+        data left as bytes (for the read model's indexer, which needs no hex round trip)."""
+        return [{"blockNumber": r[0], "transactionIndex": r[1], "logIndex": r[2], "blockHash": bytes(r[3]),
+                 "transactionHash": bytes(r[4]), "address": _checksum(bytes(r[5])), "data": bytes(r[10]),
+                 "topics": [bytes(t) for t in r[6:10] if t is not None]}
+                for r in self._rows(lower, upper, tuple(addresses), None)]
+
+    def _rows(self, lower: int, upper: int, addresses: bytes | Sequence[bytes] | None,
+              topics: Sequence[Any] | None) -> list[tuple[Any, ...]]:
         where, params = ["block_number BETWEEN ? AND ?"], [lower, upper]
         if addresses is not None:
             options = [addresses] if isinstance(addresses, bytes) else list(addresses)
@@ -122,10 +134,9 @@ class LogIndex:
                     continue  # a wildcard among the alternatives matches any topic
                 where.append(f"{column} IN ({','.join('?' * len(options))})")
                 params.extend(options)
-        rows = self._db.query_all(
+        return self._db.query_all(
             f"SELECT {_COLUMNS} FROM logs WHERE {' AND '.join(where)} ORDER BY block_number, tx_index, log_index",
             params)
-        return [_log_entry(row) for row in rows]
 
 
 def _log_entry(row: Sequence[Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ log on the embedded chain); decoding here is the same ABI decoding at a fraction
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -129,10 +129,47 @@ class EventDecoder:
 
 
 def _decode(types: list[str], data: bytes) -> tuple[Any, ...]:
+    words = _static_words(tuple(types))
+    if words is not None and len(data) == 32 * len(words):
+        values = [word(data[32 * i:32 * i + 32]) for i, word in enumerate(words)]
+        if _INVALID not in values:  # a word that breaks its type's padding is eth_abi's to refuse
+            return tuple(values)
     try:
         return default_codec.decode(types, data)
     except UnicodeDecodeError:
         return _lenient_codec().decode(types, data)
+
+
+_INVALID = object()  # what a word decoder returns for a word its type does not allow
+
+
+@lru_cache(maxsize=256)
+def _static_words(types: tuple[str, ...]) -> list[Callable[[bytes], Any]] | None:
+    """One decoder per 32-byte word when every type is a single-word elementary type (most events):
+    the same values eth_abi gives, at a fraction of its per-value cost; None otherwise."""
+    words = [_word_decoder(t) for t in types]
+    return None if any(w is None for w in words) else words  # type: ignore[return-value]
+
+
+def _word_decoder(kind: str) -> Callable[[bytes], Any] | None:
+    if kind == "address":
+        return lambda w: _INVALID if any(w[:12]) else "0x" + w[12:].hex()
+    if kind == "bool":
+        return lambda w: _INVALID if any(w[:31]) or w[31] > 1 else bool(w[31])
+    for prefix, signed in (("uint", False), ("int", True)):
+        bits = kind[len(prefix):]
+        if kind.startswith(prefix) and bits.isdigit() and 0 < int(bits) <= 256 and int(bits) % 8 == 0:
+            low, high = (-(1 << (int(bits) - 1)), 1 << (int(bits) - 1)) if signed else (0, 1 << int(bits))
+            return lambda w: _ranged(int.from_bytes(w, "big", signed=signed), low, high)
+    size = kind[len("bytes"):]
+    if kind.startswith("bytes") and size.isdigit() and 0 < int(size) <= 32:
+        n = int(size)
+        return lambda w: _INVALID if any(w[n:]) else w[:n]
+    return None
+
+
+def _ranged(value: int, low: int, high: int) -> Any:
+    return value if low <= value < high else _INVALID
 
 
 @lru_cache(maxsize=1)

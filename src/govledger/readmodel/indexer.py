@@ -22,13 +22,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from web3 import Web3
-from web3.exceptions import BlockNotFound
 
 from ..deployment import Deployment
 from ..errors import GovLedgerError, GovLedgerValueError
 from . import projections, schema
+from .chain_reads import ChainReads, Header
 from .decode import LogDecoder, normalize, parse_args, stored_row, to_hex
-from .errors import ChainBehindError, ChainMismatchError, DeepReorgError, IndexerConflictError, ReadModelError
+from .errors import (
+    ChainBehindError,
+    ChainMismatchError,
+    DeepReorgError,
+    IndexerConflictError,
+    ReadModelError,
+)
 
 __all__ = ["DEFAULT_MAX_REORG_DEPTH", "Indexer", "IndexerConflictError", "SyncResult", "normalize"]
 
@@ -90,6 +96,7 @@ class Indexer:
         self.name, self.confirmations, self.batch_blocks = name, confirmations, batch_blocks
         self.max_reorg_depth, self.allow_deep_reorg = max_reorg_depth, allow_deep_reorg
         self.decoder = LogDecoder.of(deployment)
+        self.reads = ChainReads(w3)
 
     @classmethod
     def for_ledger(cls, ledger: Any, engine: Engine, **options: Any) -> Indexer:
@@ -148,23 +155,21 @@ class Indexer:
         recent = self._recent_blocks(lo, hi)
         if recent is None:
             return None
-        first = recent[0] if recent[0]["number"] == lo else self._block(lo)
-        if first is None or (before is not None and to_hex(first["parentHash"]) != before.hash):
+        first = recent[0] if recent[0].number == lo else self._block(lo)
+        if first is None or (before is not None and first.parent_hash != before.hash):
             return None
-        blocks = {int(b["number"]): b for b in recent}
+        blocks: dict[int, Header | None] = {b.number: b for b in recent}
+        logs = self.reads.logs(lo, hi, self.decoder.addresses)
+        missing = sorted({int(log["blockNumber"]) for log in logs} - blocks.keys())
+        blocks.update(zip(missing, self.reads.blocks(missing)))  # the timestamps, in one batch
         rows = []
-        for log in self.w3.eth.get_logs({"address": self.decoder.addresses, "fromBlock": lo, "toBlock": hi}):
-            number = int(log["blockNumber"])
-            if number not in blocks:
-                block = self._block(number)
-                if block is None:
-                    return None
-                blocks[number] = block
-            if bytes(blocks[number]["hash"]) != bytes(log["blockHash"]):
+        for log in logs:
+            block = blocks[int(log["blockNumber"])]
+            if block is None or block.hash != to_hex(log["blockHash"]):
                 return None
-            rows.append(stored_row(self.decoder.row(log, blocks[number]["timestamp"])))
+            rows.append(stored_row(self.decoder.row(log, block.timestamp)))
         tip = self._block(hi)
-        if tip is None or bytes(tip["hash"]) != bytes(recent[-1]["hash"]):
+        if tip is None or tip.hash != recent[-1].hash:
             return None  # the tip changed while the batch was read
         with self.engine.begin() as conn:
             checkpoint = self._read_checkpoint(conn, lock=True)
@@ -179,32 +184,29 @@ class Indexer:
             insert_ignore(conn, new)
             projections.apply_rows(conn, [parse_args(r) for r in new])
             self._record_blocks(conn, recent)
-            self._write_checkpoint(conn, checkpoint, hi, to_hex(recent[-1]["hash"]), genesis)
+            self._write_checkpoint(conn, checkpoint, hi, recent[-1].hash, genesis)
         return len(new)
 
-    def _recent_blocks(self, lo: int, hi: int) -> list[Any] | None:
-        """Blocks max(lo, hi - max_reorg_depth)..hi, checked to be one chain (None: it changed meanwhile)."""
-        blocks = []
-        for number in range(max(lo, hi - self.max_reorg_depth), hi + 1):
-            block = self._block(number)
-            if block is None or (blocks and bytes(block["parentHash"]) != bytes(blocks[-1]["hash"])):
+    def _recent_blocks(self, lo: int, hi: int) -> list[Header] | None:
+        """Blocks max(lo, hi - max_reorg_depth)..hi (one batch), checked to be one chain (None: it changed
+        meanwhile)."""
+        blocks: list[Header] = []
+        for block in self.reads.blocks(range(max(lo, hi - self.max_reorg_depth), hi + 1)):
+            if block is None or (blocks and block.parent_hash != blocks[-1].hash):
                 return None
             blocks.append(block)
         return blocks
 
-    def _record_blocks(self, conn: Connection, blocks: list[Any]) -> None:
+    def _record_blocks(self, conn: Connection, blocks: list[Header]) -> None:
         b = schema.indexed_blocks
-        newest = int(blocks[-1]["number"])
-        conn.execute(delete(b).where(b.c.name == self.name, (b.c.block_number >= int(blocks[0]["number"]))
+        newest = blocks[-1].number
+        conn.execute(delete(b).where(b.c.name == self.name, (b.c.block_number >= blocks[0].number)
                                      | (b.c.block_number < newest - self.max_reorg_depth)))
-        conn.execute(insert(b), [{"name": self.name, "block_number": int(x["number"]), "block_hash": to_hex(x["hash"])}
+        conn.execute(insert(b), [{"name": self.name, "block_number": x.number, "block_hash": x.hash}
                                  for x in blocks])
 
-    def _block(self, number: int) -> Any | None:
-        try:
-            return self.w3.eth.get_block(number)
-        except BlockNotFound:
-            return None
+    def _block(self, number: int) -> Header | None:
+        return self.reads.block(number)
 
     # --- checkpoint, genesis and reorgs -----------------------------------------------------------
 
@@ -227,7 +229,7 @@ class Indexer:
 
     def _hash_at(self, number: int) -> str | None:
         block = self._block(number)
-        return None if block is None else to_hex(block["hash"])
+        return None if block is None else block.hash
 
     def _check_genesis(self) -> str:
         """The chain's genesis hash; refused when the read model indexed a chain with another one."""
