@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from eth_utils import keccak
 
 import govledger.web  # noqa: F401  (first: govledger.notifications imported alone is a circular import today)
+from govledger.accounts import demo_accounts
 from govledger.app import App
 from govledger.cli import cli
 from govledger.compliance import Commitments, PersonalData
@@ -20,7 +21,9 @@ from govledger.identity.custody import CustodialSigner
 from govledger.identity.directory import PersonDirectory
 from govledger.integrations.migration.anchor import Anchors
 from govledger.notifications import store as notify_store
-from govledger.pilot import PILOT_AGENCY
+from govledger.ledger import Ledger
+from govledger.pilot import PILOT_AGENCY, setup_roles
+from govledger.readmodel import open_read_model
 from govledger.server.store import ActivityLog
 from govledger.server.store import create_tables as create_server_tables
 from govledger.signers import DemoSigner
@@ -105,6 +108,15 @@ def scenario(pilot_dir: Path, tmp_path: Path) -> Iterator[Scenario]:
         anchors.anchor(admin, PILOT_AGENCY, bytes.fromhex(digest[2:]), 1, "supplier register (individual)")
         app.sync()
     yield Scenario(data_dir, who, custody.keys_dir / entry.keystore, digest)
+
+
+def served_app(data_dir: Path) -> App:
+    """An in-memory ledger with the demo roles whose read model and privacy database live in `data_dir`."""
+    ledger = Ledger.open(None)
+    accounts = demo_accounts()
+    ledger.deploy(accounts["admin"], accounts["treasury"].address)
+    setup_roles(ledger)
+    return App(ledger, signer=DemoSigner(), engine=open_read_model(None, data_dir), data_dir=data_dir)
 
 
 def plain_hash(text: str) -> bytes:
