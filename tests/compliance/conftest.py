@@ -20,8 +20,8 @@ from govledger.compliance import Commitments, PersonalData
 from govledger.identity.custody import CustodialSigner
 from govledger.identity.directory import PersonDirectory
 from govledger.integrations.migration.anchor import Anchors
-from govledger.notifications import store as notify_store
 from govledger.ledger import Ledger
+from govledger.notifications import store as notify_store
 from govledger.pilot import PILOT_AGENCY, setup_roles
 from govledger.readmodel import open_read_model
 from govledger.server.store import ActivityLog
