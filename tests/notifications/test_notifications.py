@@ -25,6 +25,7 @@ from govledger.notifications import (
     set_preferences,
     unread_count,
 )
+from govledger.types import ContractSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import ACCOUNTS, make_spec
@@ -49,16 +50,24 @@ def app(ledger: Ledger) -> Iterator[App]:
     opened.engine.dispose()
 
 
+def started(app: App, ocid: str, *, funded: bool = True, submitted: bool = True) -> ContractSpec:
+    """A contract of the demo parties, accepted, and (by default) funded with milestone 0 submitted."""
+    a, spec = ACCOUNTS, make_spec(ocid)
+    app.ledger.register(a["official"], spec)
+    app.ledger.accept(a["contractor"], spec.ocid)
+    if funded:
+        app.ledger.fund(a["official"], spec.ocid, spec.value)
+    if submitted:
+        app.ledger.submit(a["contractor"], spec.ocid, 0, b"\x01" * 32)
+    return spec
+
+
 def kinds(app: App, name: str) -> list[str]:
     return [n.kind for n in inbox(app.engine, f"sub-{name}")]
 
 
 def test_submission_notifiesTheAssignedInspectors_payment_theContractorAndOfficial_onceEach(app: App) -> None:
-    a, spec = ACCOUNTS, make_spec("ocds-ntf001-0001")
-    app.ledger.register(a["official"], spec)
-    app.ledger.accept(a["contractor"], spec.ocid)
-    app.ledger.fund(a["official"], spec.ocid, spec.value)
-    app.ledger.submit(a["contractor"], spec.ocid, 0, b"\x01" * 32)
+    a, spec = ACCOUNTS, started(app, "ocds-ntf001-0001")
     app.sync()
     assert kinds(app, "inspector1") == kinds(app, "inspector3") == ["approval_waiting"]
     assert kinds(app, "contractor") == []
@@ -78,9 +87,7 @@ def test_submission_notifiesTheAssignedInspectors_payment_theContractorAndOffici
 
 
 def test_deadlineNear_reachesTheContractorOnce(app: App) -> None:
-    a, spec = ACCOUNTS, make_spec("ocds-ntf001-0002")
-    app.ledger.register(a["official"], spec)
-    app.ledger.accept(a["contractor"], spec.ocid)
+    spec = started(app, "ocds-ntf001-0002", funded=False, submitted=False)
     app.sync()
     due = app.reads.detail(spec.ocid).milestones[0].due
     from datetime import datetime, timezone
@@ -95,9 +102,7 @@ def test_deadlineNear_reachesTheContractorOnce(app: App) -> None:
 
 
 def test_redFlag_reachesAuditorsAndTheAgencysOfficials(app: App) -> None:
-    a, spec = ACCOUNTS, make_spec("ocds-ntf001-0003")
-    app.ledger.register(a["official"], spec)
-    app.ledger.accept(a["contractor"], spec.ocid)
+    started(app, "ocds-ntf001-0003", funded=False, submitted=False)
     app.sync()
     late = Notifier(app, clock=lambda: 4_102_444_800)  # 2100: every milestone overdue
     assert late.run() > 0 and late.run() == 0
@@ -110,11 +115,7 @@ def test_preferences_turnAKindOff_andRefuseAnUnknownKind(app: App) -> None:
     set_preferences(app.engine, "sub-inspector3", {"approval_waiting": (False, False)})
     with pytest.raises(UnknownKindError, match="no notification kind 'gossip'"):
         set_preferences(app.engine, "sub-inspector3", {"gossip": (True, True)})
-    a, spec = ACCOUNTS, make_spec("ocds-ntf001-0004")
-    app.ledger.register(a["official"], spec)
-    app.ledger.accept(a["contractor"], spec.ocid)
-    app.ledger.fund(a["official"], spec.ocid, spec.value)
-    app.ledger.submit(a["contractor"], spec.ocid, 0, b"\x01" * 32)
+    _a, _spec = ACCOUNTS, started(app, "ocds-ntf001-0004")
     app.sync()
     assert kinds(app, "inspector3") == [] and kinds(app, "inspector2") == ["approval_waiting"]
     assert unread_count(app.engine, "sub-inspector2") == 1
@@ -148,11 +149,7 @@ def smtp() -> Iterator[tuple[Controller, _Collect]]:
 def test_email_goesOutOverSmtp_neverTwice(app: App, smtp: tuple[Controller, _Collect]) -> None:
     controller, handler = smtp
     set_preferences(app.engine, "sub-inspector1", {"approval_waiting": (True, False)})  # inbox only
-    a, spec = ACCOUNTS, make_spec("ocds-ntf001-0005")
-    app.ledger.register(a["official"], spec)
-    app.ledger.accept(a["contractor"], spec.ocid)
-    app.ledger.fund(a["official"], spec.ocid, spec.value)
-    app.ledger.submit(a["contractor"], spec.ocid, 0, b"\x01" * 32)
+    _a, _spec = ACCOUNTS, started(app, "ocds-ntf001-0005")
     app.sync()
     settings = SmtpSettings(host="127.0.0.1", port=controller.port,
                             sender="noreply@govledger.test", base_url="https://ledger.example")

@@ -15,10 +15,10 @@ from govledger.app import App
 from govledger.ledger import Ledger
 from govledger.server import ServerSettings, create_app
 
-from .test_notifications import _Collect, smtp  # noqa: F401  (the local SMTP server fixture)
+from .test_notifications import _Collect, smtp, started  # noqa: F401  (the local SMTP server fixture)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import ACCOUNTS, make_spec
+from conftest import ACCOUNTS
 
 
 def sign_in(client: TestClient, account: str) -> None:
@@ -45,11 +45,7 @@ def test_aSubmissionReachesTheInspectorsInboxPage_andTheirEmail(served) -> None:
     app, client, handler = served
     remember(app.engine, Person("dev:inspector1", "inspector1", ACCOUNTS["inspector1"].address, ("inspector",),
                                 email="inspector1@example.test"))
-    a, spec = ACCOUNTS, make_spec("ocds-ntfsrv-0001")
-    app.ledger.register(a["official"], spec)
-    app.ledger.accept(a["contractor"], spec.ocid)
-    app.ledger.fund(a["official"], spec.ocid, spec.value)
-    app.ledger.submit(a["contractor"], spec.ocid, 0, b"\x01" * 32)
+    spec = started(app, "ocds-ntfsrv-0001")
     app.sync()
     sign_in(client, "inspector1")
     page = client.get("/inbox?lang=en").text
