@@ -115,7 +115,7 @@ def test_preferences_turnAKindOff_andRefuseAnUnknownKind(app: App) -> None:
     set_preferences(app.engine, "sub-inspector3", {"approval_waiting": (False, False)})
     with pytest.raises(UnknownKindError, match="no notification kind 'gossip'"):
         set_preferences(app.engine, "sub-inspector3", {"gossip": (True, True)})
-    _a, _spec = ACCOUNTS, started(app, "ocds-ntf001-0004")
+    started(app, "ocds-ntf001-0004")
     app.sync()
     assert kinds(app, "inspector3") == [] and kinds(app, "inspector2") == ["approval_waiting"]
     assert unread_count(app.engine, "sub-inspector2") == 1
@@ -149,7 +149,7 @@ def smtp() -> Iterator[tuple[Controller, _Collect]]:
 def test_email_goesOutOverSmtp_neverTwice(app: App, smtp: tuple[Controller, _Collect]) -> None:
     controller, handler = smtp
     set_preferences(app.engine, "sub-inspector1", {"approval_waiting": (True, False)})  # inbox only
-    _a, _spec = ACCOUNTS, started(app, "ocds-ntf001-0005")
+    started(app, "ocds-ntf001-0005")
     app.sync()
     settings = SmtpSettings(host="127.0.0.1", port=controller.port,
                             sender="noreply@govledger.test", base_url="https://ledger.example")
