@@ -15,6 +15,7 @@ from govledger.compliance import (
     erase_person,
     export_person,
 )
+from govledger.compliance.erasure import StillHoldsRoles
 from govledger.errors import NotFoundError
 
 from .conftest import Scenario, run
@@ -79,3 +80,12 @@ def test_erase_twice_isHarmless(scenario: Scenario) -> None:
 def test_export_ofAnUnknownPerson_isRefused(scenario: Scenario) -> None:
     with PersonalData(scenario.data_dir) as stores, pytest.raises(NotFoundError, match="no personal data is held"):
         export_person(stores, "https://sso.example.go.id#nobody", reader="dpo")
+
+
+def test_erase_refusesAPersonWhoStillHoldsRolesOnChain_unlessForced(scenario: Scenario) -> None:
+    with PersonalData(scenario.data_dir) as stores:
+        stores.directory.edit(scenario.who.person, granted=("contractor",))
+        with pytest.raises(StillHoldsRoles, match="still holds contractor on chain"):
+            erase_person(stores, scenario.who.person)
+        assert stores.directory.find(scenario.who.person) is not None
+        assert erase_person(stores, scenario.who.person, force=True).removed["directory entry"] == 1

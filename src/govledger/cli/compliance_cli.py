@@ -55,16 +55,17 @@ def export(app: AppContext, person: str, out: Path | None, purpose: str, db_url:
 @privacy.command()
 @click.argument("person")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Erase although the person still holds roles on chain.")
 @db_option
 @json_option
 @pass_app
-def erase(app: AppContext, person: str, yes: bool, db_url: str | None, as_json: bool) -> None:
+def erase(app: AppContext, person: str, yes: bool, force: bool, db_url: str | None, as_json: bool) -> None:
     """Erase PERSON's off-chain data; the chain and its evidence stay as they are."""
     with PersonalData(app.data_dir, db_url) as stores:
         who = resolve(stores, person)
         if not yes:
             click.confirm(f"Erase every off-chain record of {who}? This cannot be undone", abort=True)
-        report = erase_person(stores, who)
+        report = erase_person(stores, who, force=force)
     emit(as_json, asdict(report), lambda: f"erased {who}: {report.summary()}; now known as {report.pseudonym}")
 
 

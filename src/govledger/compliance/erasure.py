@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, update
 
+from ..errors import GovLedgerValueError
 from ..identity.directory import write_atomically
 from .locations import PersonalData
 
@@ -36,7 +37,15 @@ class ErasureReport:
         return ", ".join(parts) or "nothing held"
 
 
-def erase_person(stores: PersonalData, person: str) -> ErasureReport:
+class StillHoldsRoles(GovLedgerValueError):
+    """A person with roles on chain is erased only once their roles are revoked (or with force)."""
+
+
+def erase_person(stores: PersonalData, person: str, *, force: bool = False) -> ErasureReport:
+    held = stores.directory.find(person)
+    if held is not None and held.granted and not force:
+        raise StillHoldsRoles(f"{person} still holds {', '.join(held.granted)} on chain: revoke the roles first "
+                              "(identity sync), or erase with --force")
     ref = stores.privacy.ref(person)
     report = ErasureReport(person, f"erased:{ref}")
     entry = stores.directory.remove(person)
