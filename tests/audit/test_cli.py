@@ -63,7 +63,7 @@ def test_report_htmlAndCsv(data_dir: Path, tmp_path: Path) -> None:
     html, table = tmp_path / "out" / "report.html", tmp_path / "report.csv"
     result = run(data_dir, "report", "--format", "html", "--out", str(html))
     assert result.exit_code == 0, result.output
-    assert "6 contracts, 2 payments, 0 violations, 4 flags" in result.output
+    assert "6 contracts, 2 payments, 0 violations, 8 flags" in result.output  # 4 ledger + 4 contract-stage
     assert "<h2>Red flags</h2>" in html.read_text() and PAID in html.read_text()
     assert run(data_dir, "report", "--format", "csv", "--out", str(table), "--no-tamper").exit_code == 0
     assert len(list(csv.DictReader(table.open()))) == 6 + 2 + 4

@@ -39,8 +39,6 @@ class RiskRule:
 
 LKPP = "LKPP (procurement policy) with the APIP risk unit"
 RULES: dict[str, RiskRule] = {r.code: r for r in (
-    RiskRule("cs-many-amendments", "ProZorro risk indicator ari-1-1; Perpres 16/2018 art. 54 (contract changes)",
-             "2026-01-01", LKPP, {"amendments": 3}),
     RiskRule("cs-value-raised", "Perpres 16/2018 art. 54(2): additions at most 10% of the initial contract price; "
              "OCP Red Flags for Integrity (2016), large amendments", "2026-01-01", LKPP,
              {"total_pct": 20.0, "cap_pct": 10.0, "near_cap_share": 0.8}),
@@ -64,6 +62,7 @@ RULES: dict[str, RiskRule] = {r.code: r for r in (
     RiskRule("dq-published-disappeared", "OCP Pelican data-quality check: nothing published disappears between "
              "two exports", "2026-01-01", "Open-data desk", {}),
 )}
+# `many-amendments` (3 or more, ProZorro ari-1-1) is a ledger flag (audit.flags, FlagSettings) and
 # `disbursed-without-release` (a payment disbursed by the treasury with no release on the ledger) is computed by
 # the finance reconciliation (govledger.integrations.finance); docs/red-flags.md lists it with these rules.
 
@@ -119,8 +118,6 @@ def contract_stage_flags(state: Replay, rules: dict[str, RiskRule] | None = None
 
 def _per_contract(c: ContractState, rules: dict[str, RiskRule], on: set[str], flag: Any) -> None:
     p = {code: rules[code].params for code in on}
-    if "cs-many-amendments" in on and len(c.amendments) >= p["cs-many-amendments"]["amendments"]:
-        flag("cs-many-amendments", c, f"{len(c.amendments)} amendments", amendments=len(c.amendments))
     if "cs-value-raised" in on and c.original_value and c.value > c.original_value:
         q = p["cs-value-raised"]
         pct = 100 * (c.value - c.original_value) / c.original_value

@@ -1,0 +1,70 @@
+"""What the oversight pages share: the App's Oversight (anchoring under the server's write lock), the person as
+oversight knows them, and oversight refusals shown as pages with the right status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from ...oversight import (
+    Actor,
+    NotAllowed,
+    OversightError,
+    OversightSettings,
+    RateLimited,
+    UnknownContract,
+    UnknownRecord,
+    of_app,
+)
+from ...oversight.service import Oversight
+from ..guards import PageRefused
+from ..sessions import WebUser
+
+T = TypeVar("T")
+
+
+def oversight_of(request: Request) -> Oversight:
+    state = request.app.state.server
+    return of_app(state.app, lock=state.write_lock, settings=OversightSettings.from_env())
+
+
+def actor_of(user: WebUser | None) -> Actor | None:
+    if user is None:
+        return None
+    return Actor(user.subject, tuple(user.roles), user.agency, user.address)
+
+
+def status_of(exc: OversightError) -> int:
+    if isinstance(exc, (UnknownRecord, UnknownContract)):
+        return 404
+    if isinstance(exc, NotAllowed):
+        return 403
+    if isinstance(exc, RateLimited):
+        return 429
+    return 422
+
+
+async def run(request: Request, work: Callable[[Oversight], T]) -> T:
+    """`work(oversight)` in a thread; an oversight refusal becomes an error page saying why."""
+    ov = oversight_of(request)
+    try:
+        return await run_in_threadpool(work, ov)
+    except OversightError as exc:
+        raise PageRefused(status_of(exc), str(exc)) from None
+
+
+def rupiah_to_sen(value: str) -> int:
+    """'1,500,000.50' -> 150000050; '' -> 0."""
+    from ...money import parse_rupiah
+
+    return int(parse_rupiah(value)) if value.strip() else 0
+
+
+def number(value: str, default: Any = None) -> Any:
+    try:
+        return int(value) if value.strip() else default
+    except ValueError:
+        return default
