@@ -66,7 +66,7 @@ def test_report_htmlAndCsv(data_dir: Path, tmp_path: Path) -> None:
     assert "6 contracts, 2 payments, 0 violations, 8 flags" in result.output  # 4 ledger + 4 contract-stage
     assert "<h2>Red flags</h2>" in html.read_text() and PAID in html.read_text()
     assert run(data_dir, "report", "--format", "csv", "--out", str(table), "--no-tamper").exit_code == 0
-    assert len(list(csv.DictReader(table.open()))) == 6 + 2 + 4
+    assert len(list(csv.DictReader(table.open()))) == 6 + 2 + 4 + 4
 
 
 def test_evidence_thenVerify_intact0_edited1(data_dir: Path, tmp_path: Path) -> None:
