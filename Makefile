@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test test-anvil coverage setup build deploy bench bench-server fuzz-server serve ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
+.PHONY: run test test-anvil coverage setup build deploy bench bench-100k bench-server fuzz-server serve ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
 
 run: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
@@ -39,10 +39,14 @@ node_modules/.installed: package.json package-lock.json
 build: setup
 	$(BIN)/govledger-build
 
-# Speed figures go to benchmarks/results/ (and, by hand, to docs/benchmarks.md); never asserted in tests.
+# Every workload of docs/performance.md beside its plain alternative, interleaved: results with peak memory to
+# benchmarks/results/bench.json, the table to docs/performance.md. Never run in CI; never asserted in tests.
 bench: setup
-	$(BIN)/python benchmarks/lifecycle.py --contracts 50
-	$(BIN)/python benchmarks/replay.py --contracts 40
+	$(BIN)/python benchmarks/bench.py --sizes 1000,10000
+
+# The same with 100,000 contracts registered and replayed (cost per contract flat as the chain grows).
+bench-100k: setup
+	$(BIN)/python benchmarks/bench.py --sizes 100000 --rounds 1 --no-server --out bench-100k
 
 # The API under load from a second process, 10,000 contracts indexed (benchmarks/results/server_load.json).
 bench-server: setup
@@ -50,7 +54,7 @@ bench-server: setup
 
 # The API fuzzed from its OpenAPI spec, longer than the CI pass (GOVLEDGER_FUZZ_EXAMPLES per operation).
 fuzz-server: setup
-	GOVLEDGER_FUZZ_EXAMPLES=200 $(BIN)/pytest tests/server/test_fuzz_spec.py -q -s
+	GOVLEDGER_FUZZ_EXAMPLES=100 $(BIN)/pytest tests/server/test_fuzz_spec.py -q -s
 
 # The JSON API, /rpc and operations over the ledger in $(DATA_DIR) (development sign-in: see docs/server.md).
 serve: setup
