@@ -51,7 +51,7 @@ def test_no_visible_string_lacks_a_translation(extracted: set[str], lang: str) -
 def test_the_compiled_catalog_agrees_with_its_po_file(lang: str) -> None:
     po = read_po((LOCALES / lang / "LC_MESSAGES/messages.po").open("rb"))
     mo = read_mo((LOCALES / lang / "LC_MESSAGES/messages.mo").open("rb"))
-    assert {m.id: m.string for m in po if m.id} == {m.id: m.string for m in mo if m.id}
+    assert {m.id: m.string for m in po if m.id and m.string} == {m.id: m.string for m in mo if m.id}
 
 
 def test_indonesian_is_really_indonesian() -> None:
@@ -65,6 +65,7 @@ def test_rupiah_and_dates_the_indonesian_way() -> None:
     assert i18n.rupiah(5) == "Rp 0,05"
     assert i18n.day(date(2026, 12, 1), "id") == "1 Desember 2026"
     assert i18n.day(date(2026, 12, 1), "en") == "1 December 2026"
+    assert i18n.percent(10, "id") == "0,10%" and i18n.percent(1000, "en") == "10.00%"
 
 
 @pytest.mark.parametrize(("text", "lang", "sen"), [

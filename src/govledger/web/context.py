@@ -64,6 +64,7 @@ class WebState:
         env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
         env.filters["rupiah"] = i18n.rupiah
         env.filters["day"] = lambda value: i18n.day(value, lang)
+        env.filters["percent"] = lambda bps: i18n.percent(bps, lang)
         env.filters["moment"] = lambda value: i18n.moment(value, lang)
         env.filters["who"] = label
         env.filters["short"] = lambda h: f"{h[:10]}…{h[-6:]}" if h and len(h) > 20 else h

@@ -68,6 +68,11 @@ def parse_rupiah(text: str, lang: str) -> int:
     return int(sen)
 
 
+def percent(bps: int, lang: str) -> str:
+    """Basis points as a percentage with the language's decimal sign: 10 -> `0,10%` (`0.10%` in English)."""
+    return format_decimal(Decimal(int(bps)) / 100, format="#,##0.00", locale=LOCALES[lang]) + "%"
+
+
 def day(value: date | int | None, lang: str) -> str:
     """A date (or unix seconds) as `1 Desember 2026` / `1 December 2026`."""
     if value is None:

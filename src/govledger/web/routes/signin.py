@@ -23,6 +23,17 @@ ROLE_HOMES = {"official": "/official", "contractor": "/contractor", "inspector":
               "auditor": "/auditor", "admin": "/admin", "pauser": "/admin"}
 
 
+# What each demo account stands for, in the page's language (DEMO_ROLES says it in English for the CLI).
+DEMO_DESCRIPTIONS = {
+    "admin": N_("platform admin (national procurement policy body)"), "treasury": N_("state treasury"),
+    "official": N_("PPK, official of the pilot agency"), "contractor": N_("penyedia, a contractor"),
+    "contractor2": N_("penyedia, a second contractor"), "inspector1": N_("PPHP, inspector"),
+    "inspector2": N_("PPHP, inspector"), "inspector3": N_("PPHP, inspector"),
+    "auditor": N_("APIP auditor (reads only)"), "guardian": N_("emergency pauser, held apart from the admin"),
+    "arbiter": N_("dispute arbiter"),
+}
+
+
 def home_of(user: WebUser) -> str:
     for role in user.roles:
         if role in ROLE_HOMES:
@@ -36,7 +47,7 @@ def _oidc_service(request: Request):  # type: ignore[no-untyped-def]
 
 @router.get("/signin")
 def signin_page(request: Request) -> Response:
-    demo = [(name, role, DEMO_ADDRESSES[name]) for name, role in DEMO_ROLES.items()]
+    demo = [(name, DEMO_DESCRIPTIONS.get(name, role), DEMO_ADDRESSES[name]) for name, role in DEMO_ROLES.items()]
     return render(request, "signin.html", oidc=_oidc_service(request) is not None, demo=demo)
 
 
