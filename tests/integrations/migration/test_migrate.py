@@ -148,3 +148,14 @@ def test_signerNotAnOfficialOfTheAgency_refusedForClosedRecordsToo(app: App, tmp
     result = _migration(app, tmp_path).run(source)
     assert len(result.problems) == 5 and "is not an official of agency DEMO-OTHER-AGENCY" in result.problems[0].reason
     assert result.anchored_now == 0 and not Anchors(app.ledger).deployed  # nothing valid: nothing deployed
+
+
+def test_aRecordValidOnlyOnResume_isNamed_notSilentlyLeftOut(app: App, tmp_path: Path) -> None:
+    source = write_sample(tmp_path / "c.csv", 3, closed_every=0)
+    source.write_text(source.read_text().replace(ACC["inspector2"].address, ACC["auditor"].address, 2))
+    first = _migration(app, tmp_path).run(source)
+    assert [p.ocid for p in first.problems] == ["ocds-demo01-MIG-00000"] and first.registered_now == 2
+    app.ledger.certify_inspector(ACC["admin"], ACC["auditor"].address)  # now it would pass
+    again = _migration(app, tmp_path).run(source)
+    assert [p.ocid for p in again.problems] == ["ocds-demo01-MIG-00000"]
+    assert "not in this source's plan" in again.problems[0].reason and again.already == 2

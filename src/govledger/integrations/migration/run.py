@@ -101,11 +101,15 @@ class Migration:
             return result
         if store.load_plan() is None:
             store.save_plan(plan, self._entries(records, plan))
+        planned = {o for b in plan["batches"] for o in b} | set(plan["closed"])
+        result.problems += [Problem(r.where, "valid now, but not in this source's plan, whose roots are anchored "
+                                             "already: migrate it from a new file", r.ocid)
+                            for r in records if r.ocid not in planned]
         by_ocid = {r.ocid: r for r in read.records}
         result.roots = plan["roots"]
         result.anchored_now = self._anchor(plan, store)
         result.closed = len(plan["closed"])
-        done = set(registered)
+        done = {o for o in registered if o not in bad}
         total, so_far = sum(len(b) for b in plan["batches"]), 0
         for number, batch in enumerate(plan["batches"]):
             todo = [by_ocid[o] for o in batch if o not in done and o in by_ocid and o not in bad]
