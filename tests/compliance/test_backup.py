@@ -3,6 +3,7 @@ file or a non-empty target is refused; the scheduled form keeps the newest N."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,18 @@ def test_backupKey_mustBeLongEnoughAndPrivate(tmp_path: Path) -> None:
         load_backup_key(key_file)
     key_file.chmod(0o600)
     assert load_backup_key(key_file) == KEY.encode()
+
+
+def test_erasuresAfterABackup_areMadeAgainOnceItIsRestored(scenario: Scenario, tmp_path: Path) -> None:
+    archive = tmp_path / "before-erasure.backup"
+    run(scenario.data_dir, "backup", "create", "--out", str(archive), env=ENV)
+    run(scenario.data_dir, "privacy", "erase", scenario.who.person, "--yes")
+    register = tmp_path / "register.sqlite"
+    shutil.copy(scenario.data_dir / "privacy.sqlite", register)
+    restored = tmp_path / "restored"
+    run(scenario.data_dir, "backup", "restore", str(archive), "--into", str(restored), env=ENV)
+    people = restored / "identity" / "people.json"
+    assert scenario.who.name.encode() in people.read_bytes()  # the backup predates the erasure
+    assert "1 people erased again" in run(restored, "privacy", "reapply-erasures", str(register))
+    assert scenario.who.name.encode() not in people.read_bytes()
+    assert "0 people erased again" in run(restored, "privacy", "reapply-erasures", str(register))

@@ -18,10 +18,11 @@ from ..compliance.backup import (
     rotate,
     scheduled_name,
 )
-from ..compliance.erasure import erase_person
+from ..compliance.erasure import erase_person, reapply_erasures
 from ..compliance.export import export_person, resolve
 from ..compliance.locations import PersonalData
 from ..compliance.retention import run_retention
+from ..compliance.store import PrivacyStore
 from ._context import AppContext, emit, json_option, pass_app
 
 db_option = click.option("--db", "db_url", envvar="GOVLEDGER_DB",
@@ -67,6 +68,18 @@ def erase(app: AppContext, person: str, yes: bool, force: bool, db_url: str | No
             click.confirm(f"Erase every off-chain record of {who}? This cannot be undone", abort=True)
         report = erase_person(stores, who, force=force)
     emit(as_json, asdict(report), lambda: f"erased {who}: {report.summary()}; now known as {report.pseudonym}")
+
+
+@privacy.command("reapply-erasures")
+@click.argument("register", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@db_option
+@pass_app
+def reapply_erasures_command(app: AppContext, register: Path, db_url: str | None) -> None:
+    """After restoring a backup: erase again everyone erased in REGISTER (a copy of privacy.sqlite taken
+    before the restore)."""
+    with PersonalData(app.data_dir, db_url) as stores, PrivacyStore(register) as erased:
+        count = reapply_erasures(stores, erased)
+    click.echo(f"{count} people erased again")
 
 
 @privacy.command()

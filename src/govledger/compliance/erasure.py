@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from ..errors import GovLedgerValueError
 from ..identity.directory import write_atomically
 from .locations import PersonalData
+from .store import PrivacyStore
 
 PSEUDONYMISED = {"server_activity": {"client": None}}  # columns cleared where the line itself is kept
 KEPT_TABLES = ("server_activity",)
@@ -81,3 +82,17 @@ def erase_person(stores: PersonalData, person: str, *, force: bool = False) -> E
         "SELECT 1 FROM salts WHERE ref = ?", (ref,)).fetchall())
     stores.privacy.forget(person, report.summary())  # last: a run cut short is finished by running it again
     return report
+
+
+def reapply_erasures(stores: PersonalData, register: PrivacyStore) -> int:
+    """Erase again, in a restored data directory, every person erased in `register` (the privacy database
+    as it was before the restore); returns how many people were erased again."""
+    marks = register.erased_marks()
+    candidates = set(stores.directory.people())
+    with stores.engine.connect() as conn:
+        for table, column in stores.tables():
+            candidates |= {str(v) for (v,) in conn.execute(select(table.c[column]).distinct()) if v}
+    again = [p for p in sorted(candidates) if not p.startswith("erased:") and register.mark(p) in marks]
+    for person in again:
+        erase_person(stores, person, force=True)
+    return len(again)

@@ -2,13 +2,16 @@
 log and the erasure register. Kept apart from the read model so that `audit replay --fresh` never touches it
 and a backup carries it like any other SQLite file.
 
-A person appears here only through a random pseudonym (`refs`): the access log and the erasure register
-name pseudonyms, so erasing a person is deleting one row of `refs` (and their salts), after which no line
-of the log can be tied back to them, and the log's hash chain still verifies.
+A person appears here only through a random pseudonym (`refs`): the access log names pseudonyms, so erasing
+a person is deleting one row of `refs` (and their salts), after which no line of the log can be tied back to
+them, and the log's hash chain still verifies. The erasure register keeps a keyed hash of each erased person
+id (`mark`), so that the erasures made after a backup can be made again once it is restored.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import sqlite3
 import threading
@@ -28,7 +31,8 @@ CREATE TABLE IF NOT EXISTS access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at 
                                        purpose TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_access_subject ON access_log (subject);
 CREATE TABLE IF NOT EXISTS erasures (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
-                                     ref TEXT NOT NULL, summary TEXT NOT NULL);
+                                     ref TEXT NOT NULL, mark TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
 
@@ -77,9 +81,26 @@ class PrivacyStore:
         found = self.db.execute("SELECT person FROM refs WHERE ref = ?", (ref,)).fetchone()
         return ERASED if found is None else str(found[0])
 
+    def mark(self, person: str) -> str:
+        """HMAC-SHA256 of the person id under this database's random register key: the erasure register's
+        only trace of a person, enough to erase them again in a restored backup, useless without the key."""
+        return hmac.new(self._register_key(), person.encode(), hashlib.sha256).hexdigest()
+
+    def erased_marks(self) -> set[str]:
+        return {str(m) for (m,) in self.db.execute("SELECT mark FROM erasures")}
+
+    def _register_key(self) -> bytes:
+        with self._lock:
+            found = self.db.execute("SELECT value FROM meta WHERE key = 'register_key'").fetchone()
+            if found is None:
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('register_key', ?)", (secrets.token_bytes(32),))
+                found = self.db.execute("SELECT value FROM meta WHERE key = 'register_key'").fetchone()
+            return bytes(found[0])
+
     def forget(self, person: str, summary: str) -> str | None:
         """Cut the link between the person and their pseudonym, and their salts; the erasure is recorded
         under the pseudonym only. Returns the pseudonym (None if the person had none)."""
+        mark = self.mark(person)
         with self._lock:
             ref = self.find_ref(person)
             self.db.execute("BEGIN IMMEDIATE")
@@ -87,8 +108,8 @@ class PrivacyStore:
                 if ref is not None:
                     self.db.execute("DELETE FROM salts WHERE ref = ?", (ref,))
                     self.db.execute("DELETE FROM refs WHERE ref = ?", (ref,))
-                self.db.execute("INSERT INTO erasures (at, ref, summary) VALUES (?, ?, ?)",
-                                (int(time.time()), ref or "-", summary))
+                self.db.execute("INSERT INTO erasures (at, ref, mark, summary) VALUES (?, ?, ?, ?)",
+                                (int(time.time()), ref or "-", mark, summary))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
