@@ -69,8 +69,9 @@ def test_import_badFilesNamed_theGoodOneStillImported(pilot: Path, tmp_path: Pat
     bad.write_bytes("number,date,amount,account,reference\nX,2026-01-01,5,Bank Café,y\n".encode("cp1252"))
     missing = tmp_path / "none.csv"
     good = tmp_path / "good.csv"
-    good.write_text("number,date,amount,account,reference\nSP2D-9,2026-01-01,5,B,ocds-demo01-2026-PUPR-001#7\n")
+    good.write_text("number,date,amount,account,reference\nSP2D-9,2026-01-01,5,B,ocds-demo01-2026-PUPR-001#7\n"
+                    "SP2D-10,2026-01-01,5,,ocds-demo01-2026-PUPR-001#7\n")
     result = run(pilot, "finance", "import", str(bad), str(missing), str(good))
     assert result.exit_code == 1
     assert "is not UTF-8" in result.output and "cannot be read" in result.output
-    assert f"{good}: 1 imported" in result.output
+    assert f"{good}: 1 imported" in result.output and f"{good}:3: account: is empty" in result.output

@@ -103,6 +103,8 @@ def import_disbursements(engine: Engine, path: Path, encoding: str | None = None
                 raise FieldError("number", "is empty")
             if record["amount"] == 0:
                 raise FieldError("amount", "is zero")
+            if not record["account"]:
+                raise FieldError("account", "is empty: an SP2D names the account it paid")
             record["ocid"] = _resolve(record["reference"], keys, ocid_of_key, ocids)
         except FieldError as exc:
             result.problems.append(Problem(where, str(exc)))
