@@ -173,7 +173,7 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_with_what_to_do(people
 def test_auditor_reads_flags_runs_the_checks_and_downloads_evidence(people) -> None:  # type: ignore[no-untyped-def]
     auditor = people("auditor")
     page = auditor.go("/auditor")
-    assert "Tanda bahaya" in page.content() and "Status pemutaran ulang" in page.content()
+    assert "Bendera merah" in page.content() and "Status pemutaran ulang" in page.content()
     page.click("#run-check")  # htmx fills the result in place
     page.wait_for_selector("#check-ok")
     assert page.url.endswith("/auditor")
