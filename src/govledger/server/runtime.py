@@ -154,14 +154,14 @@ class ServerState:
         key = request.headers.get("idempotency-key")
         if key is not None:
             digest = request_hash(request.method, request.url.path, await request.body())
-            stored = self.idempotency.claim(principal.subject, key, digest)
+            stored = await run_in_threadpool(self.idempotency.claim, principal.subject, key, digest)
             if stored is not None:
                 return JSONResponse(stored.body, status_code=stored.status, headers={"Idempotent-Replayed": "true"})
         status, body = await run_in_threadpool(self._perform, principal, action, target, act, shape,
                                                client_address(request))
         # A 5xx leaves the key pending: whether the transaction went out is unknown, so it is never resent.
         if key is not None and status < 500:
-            self.idempotency.finish(principal.subject, key, status, body)
+            await run_in_threadpool(self.idempotency.finish, principal.subject, key, status, body)
         return JSONResponse(body, status_code=status)
 
     def _perform(self, principal: Principal, action: str, target: str | None, act: Action,

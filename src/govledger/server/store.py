@@ -138,12 +138,6 @@ class IdempotencyStore:
             conn.execute(update(idempotency).where(and_(t.subject == subject, t.key == key)).values(
                 state="done", status=status, response=json.dumps(body)))
 
-    def release(self, subject: str, key: str) -> None:
-        """Forget a claim whose request was refused before anything was sent: it may be retried."""
-        t = idempotency.c
-        with self.engine.begin() as conn:
-            conn.execute(idempotency.delete().where(and_(t.subject == subject, t.key == key, t.state == "pending")))
-
 
 class ActivityLog:
     """Who did what, when, from where, with which transaction: written for every write attempt."""
