@@ -232,7 +232,7 @@ RULES: tuple[Rule, ...] = (
          "UU PDP Pasal 31 (record of processing) " + CONFIRM,
          ("src/govledger/compliance/access_log.py::AccessLog.record", "src/govledger/compliance/access_log.py::record_access"),
          (f"{T_PRIV}/test_access_log.py::test_record_keepsWhoReadWhoseDataWhatAndWhy",
-          f"{T_PRIV}/test_access_log.py::test_verify_detectsARemovedLine")),
+          f"{T_PRIV}/test_access_log.py::test_verify_detectsAnAlteredOrRemovedLine")),
     Rule("PDP-RETENTION", "Retention periods enforced",
          "Each kind of personal record is removed or trimmed when its period ends (`privacy retention --run`).",
          "UU PDP Pasal 16 ayat (2) (erased when the retention period ends) " + CONFIRM,
