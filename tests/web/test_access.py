@@ -20,6 +20,7 @@ PAGES = {
     "/auditor/export/flags.csv": {"auditor"},
     "/auditor/evidence/ocds-demo01-2026-PUPR-003": {"auditor"},
     "/admin": {"admin", "guardian"},
+    "/arbiter": {"arbiter"},
 }
 OCID = "ocds-demo01-2026-PUPR-003"  # contractor's; inspectors 2 and 3 only
 MAY_SEE_003 = {"official", "contractor", "inspector2", "inspector3", "auditor"}

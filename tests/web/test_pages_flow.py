@@ -65,3 +65,26 @@ def test_an_ocds_release_fills_in_the_registration_form(browser_client: TestClie
     bad = browser_client.post("/official/import", data={"csrf": token},
                               files={"release": ("release.json", b"{not json", "application/json")})
     assert bad.status_code == 422 and "bukan rilis OCDS" in bad.text
+
+
+def test_a_dispute_freezes_payments_until_the_arbiter_who_reads_its_documents_resolves_it(
+        api, browser_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    disputed = "ocds-demo01-2026-PUPR-001"
+    sign_in(browser_client, "arbiter")
+    assert disputed not in browser_client.get("/arbiter").text
+    assert "/documents/" not in browser_client.get(f"/contract/{disputed}").text  # no dispute: the public view
+    sign_in(browser_client, "contractor")
+    token = csrf_of(browser_client.get(f"/contract/{disputed}").text)
+    answer = browser_client.post(f"/contract/{disputed}/dispute", data={"csrf": token},
+                                 files={"reason": ("keberatan.pdf", pdf("late payment"), "application/pdf")})
+    assert answer.status_code == 303 and api.state.server.app.reads.contract(disputed).disputed
+
+    sign_in(browser_client, "arbiter")
+    assert f"/contract/{disputed}" in browser_client.get("/arbiter").text
+    page = browser_client.get(f"/contract/{disputed}").text
+    assert "keberatan.pdf" in page and 'id="resolve"' in page
+    answer = browser_client.post(f"/contract/{disputed}/resolve", data={"csrf": csrf_of(page)},
+                                 files={"resolution": ("putusan.pdf", pdf("resolved"), "application/pdf")})
+    assert answer.status_code == 303
+    assert not api.state.server.app.reads.contract(disputed).disputed
+    assert disputed not in browser_client.get("/arbiter").text

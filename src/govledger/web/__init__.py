@@ -24,12 +24,12 @@ FORM_OVERHEAD = 64_000  # bytes of a multipart form besides its file
 
 
 def routers() -> list[Any]:
-    from .routes import admin, auditor, contract, contractor, inspector, official, public, signin
+    from .routes import admin, arbiter, auditor, contract, contractor, inspector, official, public, signin
     from .routes import inbox, portal, support, tracking  # tracking, portal, notifications, support desk
     from .routes import oversight  # feedback, complaints, monitoring, profiles, publication
 
-    return [m.router for m in (signin, public, contract, official, contractor, inspector, auditor, admin, portal,
-                               tracking, inbox, support, oversight)]
+    return [m.router for m in (signin, public, contract, official, contractor, inspector, arbiter, auditor, admin,
+                               portal, tracking, inbox, support, oversight)]
 
 
 def install(api: FastAPI, documents_dir: Path | None = None) -> None:

@@ -1,5 +1,6 @@
 """Who may see what. A contract's documents and its parties' details are for its parties (the agency's
-officials and the contractor), its inspectors and the auditors; everyone else sees what the public sees.
+officials and the contractor), its inspectors, the auditors, and while a dispute is open the arbiter who decides it; everyone else
+sees what the public sees.
 Every page and download asks here, on the server."""
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ def relation(user: WebUser | None, detail: ContractDetail) -> str | None:
         return "inspector"
     if user.has("auditor"):
         return "auditor"
+    if user.has("arbiter") and contract.disputed:
+        return "arbiter"  # while a dispute is open, the one who decides it reads the parties' documents
     return None
 
 

@@ -17,6 +17,7 @@ ROLES = (
     ("auditor (APIP/BPK)", ("auditor",), "/auditor"),
     ("admin", ("admin",), "/admin"),
     ("pauser", ("guardian",), "/admin"),
+    ("dispute arbiter", ("arbiter",), "/arbiter"),
 )
 
 

@@ -120,5 +120,5 @@ WORDS = (
     N_("paid"), N_("cancelled"), N_("works"), N_("goods"), N_("services"), N_("consulting"), N_("official"),
     N_("contractor"), N_("inspector"), N_("auditor"), N_("admin"), N_("pauser"), N_("arbiter"), N_("treasury"),
     N_("contractor2"), N_("inspector1"), N_("inspector2"), N_("inspector3"), N_("guardian"),
-    N_("evidence"), N_("report"), N_("rationale"), N_("reason"), N_("contract"),
+    N_("evidence"), N_("report"), N_("rationale"), N_("reason"), N_("contract"), N_("resolution"),
 )

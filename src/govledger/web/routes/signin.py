@@ -20,7 +20,7 @@ from .desk import remember_user
 router = APIRouter(include_in_schema=False)
 
 ROLE_HOMES = {"official": "/official", "contractor": "/contractor", "inspector": "/inspector",
-              "auditor": "/auditor", "admin": "/admin", "pauser": "/admin"}
+              "auditor": "/auditor", "admin": "/admin", "pauser": "/admin", "arbiter": "/arbiter"}
 
 
 # What each demo account stands for, in the page's language (DEMO_ROLES says it in English for the CLI).
