@@ -62,3 +62,12 @@ def test_portal_ranksAgenciesByDaysWaited_withoutNamingAnyone(browser_client: Te
     page = browser_client.get("/portal?lang=en").text
     section = page.split("Where contracts wait")[1]
     assert "DEMO-DPUPR-KAB-CONTOH" in section and "the contractor: 2" in section
+
+
+def test_portalContract_showsItsOwnRedFlags_asThePortalsFlagPageDoes(browser_client: TestClient) -> None:
+    listed = browser_client.get("/portal/flags?lang=en").text
+    assert listed.count("overdue-milestone") >= 2 and "ocds-demo01-2026-PUPR-003" in listed
+    own = browser_client.get("/portal/contract/ocds-demo01-2026-PUPR-003?lang=en").text.split("Red flags</h2>")[1]
+    assert "<strong>overdue-milestone</strong>: milestone 0 due" in own
+    clean = browser_client.get("/portal/contract/ocds-demo01-2026-PUPR-002?lang=en").text.split("Red flags</h2>")[1]
+    assert "No red flags." in clean

@@ -70,29 +70,42 @@ def percent_at(points: tuple[Point, ...], at: int, *, linear: bool = False) -> f
 
 
 def progress(engine: Engine, ocid: str, as_of: int | None = None) -> Progress:
-    """The three curves of contract `ocid`; `NotFoundError` (from the reads) when it is not registered."""
+    """The three curves of contract `ocid`; the reads' `ContractNotFoundError` when it is not registered."""
     from ..reads import ReadModelReader
 
-    row = ReadModelReader.over_engine(engine).contract(ocid)
-    with engine.connect() as conn:
-        c = conn.execute(select(schema.contracts.c.value, schema.contracts.c.start_date, schema.contracts.c.end_date)
-                         .where(schema.contracts.c.contract_id == row.contract_id)).one()
-        ms = conn.execute(select(schema.milestones.c.amount, schema.milestones.c.due_date, schema.milestones.c.status,
-                                 schema.milestones.c.verified_at)
-                          .where(schema.milestones.c.contract_id == row.contract_id)).all()
-        money = conn.execute(select(schema.events.c.event, schema.events.c.args, schema.events.c.block_timestamp)
-                             .where(schema.events.c.contract_id == row.contract_id,
-                                    schema.events.c.event.in_(list(DISBURSING)))
-                             .order_by(schema.events.c.block_number, schema.events.c.log_index)).all()
-    value, start, end = int(c.value), int(c.start_date), int(c.end_date)
+    ReadModelReader.over_engine(engine).contract(ocid)  # refuses an unknown ocid as every read does
+    return progress_all(engine, as_of, ocid=ocid)[ocid]
+
+
+def progress_all(engine: Engine, as_of: int | None = None, *, ocid: str | None = None) -> dict[str, Progress]:
+    """The curves of every contract (or only `ocid`) by ocid, in three queries."""
+    c, m, e = schema.contracts.c, schema.milestones.c, schema.events.c
+    where = [c.ocid == ocid] if ocid is not None else []
     now = as_of if as_of is not None else int(datetime.now(timezone.utc).timestamp())
+    with engine.connect() as conn:
+        rows = conn.execute(select(c.contract_id, c.ocid, c.value, c.start_date, c.end_date).where(*where)).all()
+        ms: dict[str, list[Any]] = {r.contract_id: [] for r in rows}
+        for r in conn.execute(select(m.contract_id, m.amount, m.due_date, m.status, m.verified_at)
+                              .join_from(schema.milestones, schema.contracts, m.contract_id == c.contract_id)
+                              .where(*where)):
+            ms[r.contract_id].append(r)
+        money: dict[str, list[tuple[int, int]]] = {r.contract_id: [] for r in rows}
+        for contract_id, name, args, ts in conn.execute(
+                select(e.contract_id, e.event, e.args, e.block_timestamp)
+                .join_from(schema.events, schema.contracts, e.contract_id == c.contract_id)
+                .where(*where, e.event.in_(list(DISBURSING))).order_by(e.block_number, e.log_index)):
+            money[contract_id].append((int(ts), _signed(name, json.loads(args))))
+    return {r.ocid: _curves(r, ms[r.contract_id], money[r.contract_id], now) for r in rows}
+
+
+def _curves(c: Any, ms: list[Any], money: list[tuple[int, int]], now: int) -> Progress:
+    value, start, end = int(c.value), int(c.start_date), int(c.end_date)
     live = sorted((int(m.due_date), int(m.amount)) for m in ms if m.status != "cancelled")
-    planned = _cumulative([(start, 0)] + live, value)
-    verified = _cumulative([(start, 0)] + sorted((int(m.verified_at), int(m.amount)) for m in ms
-                                                  if m.verified_at is not None), value)
-    paid = [(start, 0)] + [(int(ts), _signed(name, json.loads(args))) for name, args, ts in money]
-    return Progress(ocid, value, start, max([end] + [d for d, _ in live]), now, planned, verified,
-                    _cumulative(paid, value))
+    planned = _cumulative([(start, 0), *live], value)
+    verified = _cumulative([(start, 0), *sorted((int(m.verified_at), int(m.amount)) for m in ms
+                                                  if m.verified_at is not None)], value)
+    return Progress(c.ocid, value, start, max([end] + [d for d, _ in live]), now, planned, verified,
+                    _cumulative([(start, 0), *money], value))
 
 
 def _signed(name: str, args: dict[str, Any]) -> int:

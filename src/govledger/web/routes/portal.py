@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import NotFoundError
-from ...tracking import bottlenecks, now_of, progress, s_curve_svg, waits
+from ...tracking import bottlenecks, now_of, progress, progress_all, s_curve_svg, waits
 from ..context import render, translate
 from ..guards import PageRefused
 from ..i18n import N_, day, language_of
@@ -55,7 +55,7 @@ def _listing(app: Any, agency: str, category: str) -> dict[str, Any]:
     agencies, categories = Counter(r.agency for r in rows), Counter(r.category for r in rows)
     shown = [r for r in rows if (not agency or r.agency == agency) and (not category or r.category == category)
              and r.ocid_problem is None]
-    curves = {r.ocid: progress(app.engine, r.ocid, now) for r in shown}
+    curves = progress_all(app.engine, now)
     return {"contracts": shown, "curves": curves, "agencies": sorted(agencies.items()),
             "categories": sorted(categories.items()), "agency": agency, "category": category,
             "value": sum(r.value for r in shown), "paid": sum(r.paid for r in shown),
@@ -73,9 +73,18 @@ def _contract(app: Any, ocid: str) -> dict[str, Any]:
     now = now_of(app.engine)
     e = app.engine
     payments = _payments(e, detail.contract.contract_id)
-    flags = [f for f in app.flags(as_of=now) if f.ocid == ocid]
+    flags = _contract_flags(e, detail.contract.contract_id, ocid, now)
     return {"c": detail.contract, "milestones": detail.milestones, "escrow": detail.escrow,
             "p": progress(e, ocid, now), "waits": waits(e, now, ocid=ocid), "payments": payments, "flags": flags}
+
+
+def _contract_flags(engine: Any, contract_id: str, ocid: str, now: int) -> list[Any]:
+    """The red flags of one contract: its own events replayed (not the whole ledger), and the integrations'."""
+    from ...audit import ledger_flags, load_rows, replay
+    from ...audit.integrations import integration_flags
+
+    own = ledger_flags(replay(load_rows(engine, contract_id)), now)
+    return own + [f for f in integration_flags(engine, now) if f.ocid == ocid]
 
 
 def _payments(engine: Any, contract_id: str) -> list[dict[str, Any]]:
