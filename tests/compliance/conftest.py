@@ -22,6 +22,8 @@ from govledger.identity.directory import PersonDirectory
 from govledger.integrations.migration.anchor import Anchors
 from govledger.ledger import Ledger
 from govledger.notifications import store as notify_store
+from govledger.oversight import feedback
+from govledger.oversight.service import Actor, Oversight
 from govledger.pilot import PILOT_AGENCY, setup_roles
 from govledger.readmodel import open_read_model
 from govledger.server.store import ActivityLog
@@ -99,6 +101,8 @@ def scenario(pilot_dir: Path, tmp_path: Path) -> Iterator[Scenario]:
                                    target="ocds-demo01-2026-PUPR-001", client=who.client, outcome="ok")
         DocumentStore(data_dir / "documents", SERVER_KEY).put(
             "ocds-demo01-2026-PUPR-001", "ktp.txt", f"KTP {who.name} NIK {who.nik}".encode(), "evidence", who.person)
+        feedback.submit(Oversight(app), Actor(who.person, ("citizen",)), "ocds-demo01-2026-PUPR-001",
+                        delivered="partly", timeliness="late", comment="Pekerjaan drainase belum selesai.")
         # An individual supplier is referenced on chain by a commitment to their NIK, never by the NIK.
         with PersonalData(data_dir) as stores:
             digest = Commitments(stores.privacy).commit(who.person, "nik", who.nik)

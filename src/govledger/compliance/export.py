@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from ..errors import NotFoundError
 from .access_log import AccessLog
@@ -39,6 +40,30 @@ def _rows(stores: PersonalData, person: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+OVERSIGHT_PREFIXES = ("warga", "pejabat", "auditor", "arbiter")
+
+
+def _oversight_records(stores: PersonalData, person: str) -> list[dict[str, Any]]:
+    """Oversight records (citizen feedback, complaints, monitoring) the person wrote under their pseudonyms:
+    HMAC(oversight key, person, ocid), recomputed for each contract that has records."""
+    from ..oversight.pseudonyms import KEY_ENV, KEY_FILE, pseudonym
+
+    key_file = stores.data_dir / KEY_FILE
+    key = bytes.fromhex(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else (
+        key_file.read_bytes() if key_file.is_file() else None)
+    if key is None or "oversight_records" not in inspect(stores.engine).get_table_names():
+        return []
+    with stores.engine.connect() as conn:
+        ocids = [o for (o,) in conn.exec_driver_sql("SELECT DISTINCT ocid FROM oversight_records")]
+        names = [pseudonym(key, person, ocid, prefix) for ocid in ocids for prefix in OVERSIGHT_PREFIXES]
+        if not names:
+            return []
+        marks = ",".join("?" * len(names))
+        rows = conn.exec_driver_sql(f"SELECT id, kind, ocid, author, at, body FROM oversight_records "
+                                    f"WHERE author IN ({marks}) ORDER BY seq", tuple(names)).mappings().all()
+    return [dict(r) for r in rows]
+
+
 def export_person(stores: PersonalData, person: str, *, reader: str, purpose: str = "subject access request") -> dict[str, Any]:
     """Everything held about `person`; NotFoundError when no store knows them."""
     entry = stores.directory.find(person)
@@ -48,6 +73,9 @@ def export_person(stores: PersonalData, person: str, *, reader: str, purpose: st
         identity["refresh_token_held"] = entry.refresh_token is not None
         identity["custodial_key_held"] = (stores.keys_dir / entry.keystore).is_file()
     tables = _rows(stores, person)
+    oversight = _oversight_records(stores, person)
+    if oversight:
+        tables["oversight_records"] = oversight
     documents = [meta for _path, meta in stores.documents() if meta.get("uploaded_by") == person]
     commitments = [{"commitment": c, "kind": k} for c, k in Commitments(stores.privacy).of_person(person)]
     log = AccessLog(stores.privacy)
