@@ -79,11 +79,20 @@ def _contract(app: Any, ocid: str) -> dict[str, Any]:
 
 
 def _contract_flags(engine: Any, contract_id: str, ocid: str, now: int) -> list[Any]:
-    """The red flags of one contract: its own events replayed (not the whole ledger), and the integrations'."""
-    from ...audit import ledger_flags, load_rows, replay
-    from ...audit.integrations import integration_flags
+    """The red flags of one contract: its events and the ledger-wide ones (roles, parameters) replayed, not
+    every contract's; and the integrations' flags of this ocid."""
+    from sqlalchemy import or_, select
 
-    own = ledger_flags(replay(load_rows(engine, contract_id)), now)
+    from ...audit import ledger_flags, replay
+    from ...audit.integrations import integration_flags
+    from ...readmodel import schema
+
+    e = schema.events.c
+    with engine.connect() as conn:
+        rows = [{**r._mapping, "args": json.loads(r.args)} for r in conn.execute(
+            select(schema.events).where(or_(e.contract_id == contract_id, e.contract_id.is_(None)))
+            .order_by(e.block_number, e.log_index))]
+    own = ledger_flags(replay(rows), now)
     return own + [f for f in integration_flags(engine, now) if f.ocid == ocid]
 
 
