@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +43,14 @@ def _store_root(app: AppContext) -> Path:
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="The source is OCDS: map it with this mapping file (as `ocds import` does; docs/ocds-mapping.md).")
 @click.option("--dry-run", is_flag=True, help="Validate and report only; send nothing.")
-@click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar on stderr.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on stderr (default: when stderr is a terminal).")
 @json_option
 @pass_app
 @click.pass_context
 def run_cmd(ctx: click.Context, app: AppContext, source: Path, as_: str | None, keystore: Path | None,
             admin_as: str | None, batch_size: int, encoding: str | None, mapping: Path | None, dry_run: bool,
-            progress: bool,
+            progress: bool | None,
             as_json: bool) -> None:
     """Migrate SOURCE; exit 1 if any record was refused or the ledger differs from the source."""
     from ..integrations.migration import Migration, describe
@@ -66,7 +68,7 @@ def run_cmd(ctx: click.Context, app: AppContext, source: Path, as_: str | None, 
     migration = Migration(app.app, official, admin=admin, work_dir=_store_root(app), batch_size=batch_size,
                           encoding=encoding, mapping=config)
     bar: Any = None
-    if progress and not dry_run and not as_json:
+    if (sys.stderr.isatty() if progress is None else progress) and not dry_run and not as_json:
         from tqdm import tqdm
 
         bar = tqdm(unit="contract", desc="registering", file=click.get_text_stream("stderr"))

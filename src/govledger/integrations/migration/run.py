@@ -95,7 +95,7 @@ class Migration:
         records = [r for r in read.records if r.ocid not in bad]
         store = MigrationStore(self.root, run_id)
         plan = store.load_plan() or self._plan(records, path)
-        if dry_run:
+        if dry_run or not plan["roots"]:  # a dry run, or nothing valid to migrate: nothing is sent
             result.roots = plan["roots"]
             result.closed = sum(1 for r in records if r.status != ACTIVE)
             return result
