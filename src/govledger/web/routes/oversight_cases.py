@@ -79,7 +79,7 @@ async def complaint_post(request: Request, ocid: str) -> Response:
     user = signed_in(request)
     form = await form_of(request)
     try:
-        payment = rupiah_to_sen(text(form, "payment"))
+        payment = rupiah_to_sen(request, text(form, "payment"))
     except GovLedgerValueError as exc:
         raise PageRefused(422, str(exc)) from None
     await run(request, lambda ov: complaints.file(
@@ -94,7 +94,7 @@ async def complaint_step(request: Request, rid: str, step: str) -> Response:
     form = await form_of(request)
     actor = actor_of(user)
     try:
-        payment = rupiah_to_sen(text(form, "payment"))
+        payment = rupiah_to_sen(request, text(form, "payment"))
     except GovLedgerValueError as exc:
         raise PageRefused(422, str(exc)) from None
     steps = {

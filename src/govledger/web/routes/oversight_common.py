@@ -56,11 +56,11 @@ async def run(request: Request, work: Callable[[Oversight], T]) -> T:
         raise PageRefused(status_of(exc), str(exc)) from None
 
 
-def rupiah_to_sen(value: str) -> int:
-    """'1,500,000.50' -> 150000050; '' -> 0."""
-    from ...money import parse_rupiah
+def rupiah_to_sen(request: Request, value: str) -> int:
+    """An amount typed in the page's language as sen; '' -> 0."""
+    from ..i18n import language_of, parse_rupiah
 
-    return int(parse_rupiah(value)) if value.strip() else 0
+    return parse_rupiah(value, language_of(request)) if value.strip() else 0
 
 
 def number(value: str, default: Any = None) -> Any:
