@@ -71,3 +71,14 @@ def test_portalContract_showsItsOwnRedFlags_asThePortalsFlagPageDoes(browser_cli
     assert "<strong>overdue-milestone</strong>: milestone 0 due" in own
     clean = browser_client.get("/portal/contract/ocds-demo01-2026-PUPR-002?lang=en").text.split("Red flags</h2>")[1]
     assert "No red flags." in clean
+
+
+def test_portal_pagesALongList(browser_client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from govledger.web.routes import portal
+
+    monkeypatch.setattr(portal, "PAGE_SIZE", 3)
+    first = browser_client.get("/portal?lang=en").text
+    assert first.count('href="/portal/contract/') == 3 and "Page 1 of 2" in first and 'rel="next"' in first
+    second = browser_client.get("/portal?lang=en&page=2").text
+    assert second.count('href="/portal/contract/') == 1 and 'rel="prev"' in second and 'rel="next"' not in second
+    assert "Page 2 of 2" in browser_client.get("/portal?lang=en&page=99").text  # past the end: the last page

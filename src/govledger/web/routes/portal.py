@@ -49,22 +49,28 @@ def curve_svg(request: Request, p: Any) -> str:
     return s_curve_svg(p, curve_labels(request), lambda ts: day(int(ts), lang))
 
 
-def _listing(app: Any, agency: str, category: str) -> dict[str, Any]:
+PAGE_SIZE = 100
+
+
+def _listing(app: Any, agency: str, category: str, page: int) -> dict[str, Any]:
     rows = app.reads.contracts()
     now = now_of(app.engine)
     agencies, categories = Counter(r.agency for r in rows), Counter(r.category for r in rows)
     shown = [r for r in rows if (not agency or r.agency == agency) and (not category or r.category == category)
              and r.ocid_problem is None]
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
     curves = progress_all(app.engine, now)
-    return {"contracts": shown, "curves": curves, "agencies": sorted(agencies.items()),
+    return {"contracts": shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "count": len(shown), "page": page,
+            "pages": pages, "curves": curves, "agencies": sorted(agencies.items()),
             "categories": sorted(categories.items()), "agency": agency, "category": category,
             "value": sum(r.value for r in shown), "paid": sum(r.paid for r in shown),
             "ranked": [b for b in bottlenecks(app.engine, now) if not agency or b.agency == agency]}
 
 
 @router.get("/portal")
-async def portal(request: Request, agency: str = "", category: str = "") -> Response:
-    data = await run_in_threadpool(_listing, _app(request), agency, category)
+async def portal(request: Request, agency: str = "", category: str = "", page: int = 1) -> Response:
+    data = await run_in_threadpool(_listing, _app(request), agency, category, page)
     return render(request, "portal/index.html", waits_for=WAITS_FOR, **data)
 
 
