@@ -41,7 +41,7 @@ _HELP = {
     "audit": "Replay, check, red flags, reports and evidence.",
     "serve": "Serve the web API (and JSON-RPC) over this ledger.",
     "identity": "Sign-in: people, custodial accounts, roles on chain synced with the provider.",
-    "migrate": "Migrate existing contracts (CSV, JSON): validate, anchor, register, compare.",
+    "migrate": "Migrate existing contracts (CSV, JSON, OCDS): validate, anchor, register, compare.",
     "finance": "Payment orders for the treasury; disbursement (SP2D) import and reconciliation.",
 }
 
