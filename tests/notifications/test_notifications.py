@@ -170,3 +170,15 @@ def test_smtpSettings_refuseWhatCannotWork() -> None:
         SmtpSettings(sender="nobody")
     assert SmtpSettings.from_env({}) is None
     assert SmtpSettings.from_env({"GOVLEDGER_SMTP_HOST": "mail", "GOVLEDGER_SMTP_TLS": "starttls"}).tls == "starttls"
+
+
+def test_redFlags_areCheckedAtMostOncePerInterval(app: App) -> None:
+    replays: list[int] = []
+    original = app.flags
+    app.flags = lambda as_of=None, settings=None: replays.append(1) or original(as_of, settings)  # type: ignore[method-assign]
+    app.subscribe(Notifier(app, flag_interval=3600, clock=lambda: 0))
+    started(app, "ocds-ntf001-0006", funded=False, submitted=False)
+    app.sync()
+    app.ledger.fund(ACCOUNTS["official"], "ocds-ntf001-0006", 1_000_00)
+    app.sync()
+    assert len(replays) == 1

@@ -34,16 +34,21 @@ WATCHED = ("MilestoneSubmitted", "PaymentReleased", "DisputeRaised")
 class Notifier:
     """Subscribe with ``app.subscribe(Notifier(app))``; or call :meth:`run` directly."""
 
-    def __init__(self, app: App, *, deadline_days: int = 7, flags: bool = True,
+    def __init__(self, app: App, *, deadline_days: int = 7, flags: bool = True, flag_interval: float = 60.0,
                  clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self.deadline_days = deadline_days
         self.flags = flags
+        self.flag_interval = flag_interval  # the red flags replay the whole ledger: at most once a minute
         self.clock = clock
+        self._flags_checked = float("-inf")
         store.create_tables(app.engine)
 
     def __call__(self, result: SyncResult) -> None:
-        self.run(check_flags=self.flags and result.events > 0)
+        due = self.flags and result.events > 0 and time.monotonic() - self._flags_checked >= self.flag_interval
+        if due:
+            self._flags_checked = time.monotonic()
+        self.run(check_flags=due)
 
     def run(self, *, check_flags: bool = True) -> int:
         """Notify about everything new; returns how many notifications were stored."""
