@@ -6,9 +6,14 @@ DATA_DIR ?= .govledger
 
 .PHONY: run test test-anvil coverage setup build deploy bench bench-100k bench-server fuzz-server serve ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
 
+PORT ?= 8000
+
+# The whole product on the fictional pilot: the embedded ledger, its pages, API and JSON-RPC (Ctrl-C stops it).
 run: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) init --pilot
 	$(BIN)/govledger --data-dir $(DATA_DIR) summary
+	$(BIN)/python -m govledger.web.demo http://127.0.0.1:$(PORT)
+	$(BIN)/govledger --data-dir $(DATA_DIR) serve --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest
