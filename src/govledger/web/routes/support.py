@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ...compliance.access_log import record_access
 from ...errors import GovLedgerValueError, NotFoundError
 from ...support import (
     STAFF_ROLES,
@@ -65,8 +66,10 @@ async def mine(request: Request) -> Response:
 
 @router.get("/support")
 async def queue(request: Request) -> Response:
-    signed_in(request, *STAFF_ROLES)
+    staff = signed_in(request, *STAFF_ROLES)
     items = await run_in_threadpool(open_questions, engine_of(request))
+    await run_in_threadpool(record_access, request.app.state.server.app.data_dir, staff.subject,
+                            (q.subject for q in items if q.subject), "support question", "support desk queue")
     return render(request, "support/queue.html", items=items)
 
 
@@ -80,6 +83,9 @@ async def one(request: Request, number: int) -> Response:
     staff = user is not None and user.has(*STAFF_ROLES)
     if not (q.published or staff or (user is not None and user.subject == q.subject)):
         raise PageRefused(404, f"no support question #{number}")
+    if staff and q.subject and q.subject != user.subject:  # type: ignore[union-attr]
+        await run_in_threadpool(record_access, request.app.state.server.app.data_dir, user.subject,  # type: ignore[union-attr]
+                                q.subject, f"support question #{number}", "support desk")
     return render(request, "support/question.html", q=q, staff=staff)
 
 
