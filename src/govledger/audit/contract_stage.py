@@ -52,7 +52,7 @@ RULES: dict[str, RiskRule] = {r.code: r for r in (
              {"threshold_sen": 200_000_000_00, "window_days": 30, "contracts": 2}),
     RiskRule("cs-disputes-reopened", "ProZorro monitoring practice: repeated disputes on one contract",
              "2026-01-01", "Arbitration desk (complaint body)", {"disputes": 2}),
-    RiskRule("cs-same-inspectors", "Perpres 16/2018 art. 41 (acceptance team independence); OCP Red Flags: "
+    RiskRule("cs-same-inspectors", "Perpres 16/2018 on the acceptance of works (PjPHP/PPHP independence); OCP Red Flags: "
              "collusion between supervisors and suppliers", "2026-01-01", "BPKP (state audit methodology)",
              {"contracts": 3}),
     RiskRule("dq-transactions-above-value", "OCP Pelican data-quality check: transactions never above the "
