@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chain_support import ChainControl
 
 from govledger.accounts import DEMO_ADDRESSES, demo_accounts
 from govledger.app import App
@@ -16,8 +17,6 @@ from govledger.oversight import Actor, Oversight
 from govledger.pilot import PILOT_AGENCY, load_pilot, setup_roles
 from govledger.readmodel import open_read_model
 from govledger.signers import DemoSigner
-
-from chain_support import ChainControl
 
 OCID = "ocds-demo01-2026-PUPR-001"
 KEY = bytes(range(32))

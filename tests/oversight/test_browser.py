@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from web.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, chromium_available, served_pilot
 
 pytest.importorskip("playwright.sync_api")
@@ -61,7 +60,7 @@ def api(server: str, account: str, path: str, body: dict[str, str]) -> dict[str,
     request = urllib.request.Request(f"{server}/api/v1{path}", data=json.dumps(body).encode(), method="POST",
                                      headers={"Authorization": f"Bearer dev:{account}",
                                               "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - the loopback test server
+    with urllib.request.urlopen(request, timeout=60) as answer:
         return json.loads(answer.read())
 
 

@@ -57,7 +57,7 @@ def clean_scenario() -> Replay:
 
 def busy_scenario() -> Replay:
     state = Replay()
-    add = lambda c: state.contracts.__setitem__(c.contract_id, c)  # noqa: E731
+    add = lambda c: state.contracts.__setitem__(c.contract_id, c)
     many = contract("many")
     for k in range(3):
         amend(many, many.value + 1, T0 + k * 100 * DAY)  # three amendments, far apart

@@ -7,8 +7,7 @@ import json
 
 from sqlalchemy import delete, select, update
 
-from govledger.oversight import Oversight, feedback, oversight_violations
-from govledger.oversight import schema
+from govledger.oversight import Oversight, feedback, oversight_violations, schema
 
 from .conftest import OCID, person
 

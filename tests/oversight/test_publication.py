@@ -11,8 +11,14 @@ import pytest
 from sqlalchemy import delete, update
 
 from govledger.audit.contract_stage import disappeared
-from govledger.oversight import Oversight, OversightValueError, UnknownRecord, feedback, monitoring
-from govledger.oversight import schema
+from govledger.oversight import (
+    Oversight,
+    OversightValueError,
+    UnknownRecord,
+    feedback,
+    monitoring,
+    schema,
+)
 from govledger.oversight.profiles import profile
 from govledger.oversight.publication import bulk, changes_since
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from govledger.accounts import demo_account
-from govledger.oversight import NotAllowed, Oversight, OversightValueError, UnknownContract, WrongState
-from govledger.oversight import complaints, monitoring
+from govledger.oversight import (
+    NotAllowed,
+    Oversight,
+    OversightValueError,
+    UnknownContract,
+    WrongState,
+    complaints,
+    monitoring,
+)
 from govledger.oversight.complaints import NotCarriedOut
 from govledger.oversight.service import DAY
 
