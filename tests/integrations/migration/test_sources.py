@@ -106,3 +106,17 @@ def test_aFileAboveTheSizeLimit_refusedBeforeItIsRead(tmp_path: Path, monkeypatc
     monkeypatch.setattr("govledger.integrations.migration.textfile.MAX_BYTES", 1000)
     read = read_source(_write(tmp_path, _csv(sample_rows(10))))
     assert read.records == [] and "bytes, more than the 1,000 read at once; split it" in read.problems[0].reason
+
+
+def test_amounts_englishAndUnambiguousIndonesianNotation() -> None:
+    import pytest
+
+    from govledger.integrations.migration.sources import FieldError, amount
+
+    assert amount("a", "1,500,000.50") == amount("a", "1.500.000,50") == amount("a", "Rp 1.500.000,50") == 150000050
+    assert amount("a", "1.500.000") == amount("a", 1500000) == 150000000
+    assert amount("a", "1500,5") == 150050
+    assert amount("a", "1.50") == 150  # one dot group and no comma: read as a decimal point
+    for bad in ("-5", "lima", "1.500.00", "1,5,0", True, None):
+        with pytest.raises(FieldError):
+            amount("a", bad)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,8 +75,14 @@ def read_source(path: Path, encoding: str | None = None) -> SourceRead:
 
 # --- fields -------------------------------------------------------------------------------------
 
+# Indonesian notation (dots group thousands, a comma before the sen), taken only where it cannot be read
+# the other way: two or more dot groups ("1.500.000") or a comma decimal part ("1.500,50").
+_INDONESIAN = re.compile(r"\d{1,3}(\.\d{3}){2,}(,\d{1,2})?|\d{1,3}(\.\d{3})+,\d{1,2}|\d+,\d{1,2}", re.ASCII)
+
+
 def amount(field: str, value: Any) -> Sen:
-    """Rupiah as text or a whole number -> sen; negative, fractional-sen and non-numbers refused."""
+    """Rupiah as text or a whole number -> sen; negative, fractional-sen and non-numbers refused.
+    ``1,500,000.50`` and the Indonesian ``1.500.000,50`` are both read."""
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         raise FieldError(field, f"{value!r} is not an amount in Rupiah")
     if isinstance(value, (int, float)):
@@ -84,6 +91,9 @@ def amount(field: str, value: Any) -> Sen:
         text = str(value).strip()
     if text.startswith("-"):
         raise FieldError(field, f"{text} is negative")
+    bare = text.removeprefix("Rp").removeprefix("IDR").strip()
+    if _INDONESIAN.fullmatch(bare):
+        text = bare.replace(".", "").replace(",", ".")
     try:
         sen = parse_rupiah(text)
     except GovLedgerValueError:
