@@ -109,3 +109,7 @@ _COMMANDS["privacy"] = ("compliance_cli", "privacy", ())
 _HELP["privacy"] = "Personal data: export on request, erasure, retention job, access log."
 _COMMANDS["backup"] = ("compliance_cli", "backup", ())
 _HELP["backup"] = "Encrypted backups of the data directory, and their restore."
+
+# Oversight records (govledger.oversight), loaded on first use like the others.
+_COMMANDS["oversight"] = ("oversight_cli", "oversight", ())
+_HELP["oversight"] = "Feedback, complaints, monitoring: anchor batches, proofs, changes feed, bulk files."
