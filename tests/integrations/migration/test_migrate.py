@@ -159,3 +159,23 @@ def test_aRecordValidOnlyOnResume_isNamed_notSilentlyLeftOut(app: App, tmp_path:
     again = _migration(app, tmp_path).run(source)
     assert [p.ocid for p in again.problems] == ["ocds-demo01-MIG-00000"]
     assert "not in this source's plan" in again.problems[0].reason and again.already == 2
+
+
+def test_json_advanceRegisteredOnlyWhileNoMilestoneWasSettled(app: App, tmp_path: Path) -> None:
+    inspectors = [ACC["inspector1"].address]
+
+    def contract(ocid: str, settled: str | None) -> dict:
+        return {"ocid": ocid, "agency": SAMPLE_AGENCY, "contractor": ACC["contractor"].address, "category": "goods",
+                "value": "3.000.000", "advance": "500,000", "start": "2031-01-01", "end": "2031-12-31",
+                "status": "berjalan", "milestones": [
+                    {"amount": 1_000_000, "due": "2031-03-01", "inspectors": inspectors, "settled_on": settled},
+                    {"amount": 2_000_000, "due": "2031-09-01", "inspectors": inspectors}]}
+
+    source = tmp_path / "c.json"
+    source.write_text(json.dumps({"contracts": [contract("ocds-demo01-ADV-1", None),
+                                                contract("ocds-demo01-ADV-2", "2031-02-20")]}))
+    result = _migration(app, tmp_path).run(source)
+    assert result.report is not None and result.report.ok and result.registered_now == 2
+    fresh, under_way = app.ledger.contract("ocds-demo01-ADV-1"), app.ledger.contract("ocds-demo01-ADV-2")
+    assert (fresh.advance_payment, fresh.value) == (500_000_00, 3_000_000_00)
+    assert (under_way.advance_payment, under_way.value, under_way.milestone_count) == (0, 2_000_000_00, 1)
