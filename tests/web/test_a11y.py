@@ -92,3 +92,35 @@ def test_axeFindsAViolationWhenThereIsOne(browser, server) -> None:  # type: ign
     page.evaluate("document.querySelector('label[for=q]').remove()")  # the search box loses its label
     assert any(p.startswith("label (critical)") for p in serious(page))
     context.close()
+
+
+def test_askFromAPage_staffAnswer_theAskerReadsItInTheInbox_andOnTheHelpPage(browser, server) -> None:  # type: ignore[no-untyped-def]
+    """The support desk's flow through the pages only, on phones (sharing this module's server)."""
+    def person(account: str):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport=PHONE, base_url=server)
+        page = context.new_page()
+        page.goto("/lang/en")
+        page.goto("/signin")
+        page.click(f"#signin-{account}")
+        page.wait_for_load_state()
+        return context, page
+
+    asker_context, asker = person("inspector2")
+    asker.goto("/inspector")
+    asker.click("footer >> text=Ask a question or report a problem")
+    asker.fill("#title", "Where is the evidence of a milestone?")
+    asker.fill("#body", "I cannot find the contractor's report.")
+    asker.click("form[action='/support/ask'] button[type=submit]")
+    assert "/support/mine" in asker.url and "Thank you" in asker.locator(".flash").inner_text()
+    staff_context, staff = person("admin")
+    staff.goto("/support")
+    staff.click("text=Where is the evidence of a milestone?")
+    assert "/inspector" in staff.content()  # where it was asked from, for staff
+    staff.fill("#answer", "Open the contract, then the milestone: the evidence is listed under it.")
+    staff.click("form[action$='/answer'] button[type=submit]")
+    asker.goto("/inbox")
+    assert "Your support question was answered" in asker.content()
+    asker.goto("/help?q=evidence+milestone")
+    assert "the evidence is listed under it" in asker.content()
+    asker_context.close()
+    staff_context.close()
