@@ -33,14 +33,17 @@ def sign_in(client: TestClient, account: str) -> None:
 def test_readingTheActivityLog_isRecordedPerPersonSeen(tmp_path: Path) -> None:
     app = served_app(tmp_path)
     api = create_app(app, ServerSettings(), follow_chain=False)
-    with TestClient(api) as client:
+    with TestClient(api, follow_redirects=False) as client:
         ActivityLog(app.engine).record(subject=SITI, action="accept", target="ocds-x", client="203.0.113.7", outcome="ok")
         answer = client.get("/api/v1/activity", headers={"Authorization": "Bearer dev:auditor"})
+        sign_in(client, "auditor")
+        page = client.get("/auditor/activity")
     app.close()
-    assert answer.status_code == 200 and answer.json()["total"] == 1
+    assert answer.status_code == 200 and answer.json()["total"] == 1 and SITI in page.text
     with PrivacyStore.for_data_dir(tmp_path) as store:
         lines = AccessLog(store).entries()
-    assert [(e.reader, e.subject, e.what, e.purpose) for e in lines] == [("dev:auditor", SITI, "activity log lines", "audit")]
+    assert [(e.reader, e.subject, e.what, e.purpose) for e in lines] == [
+        ("dev:auditor", SITI, "activity log lines", "audit")] * 2  # the API, then the page
 
 
 def test_supportStaffReadingAQuestion_isRecordedAgainstTheAsker(tmp_path: Path) -> None:

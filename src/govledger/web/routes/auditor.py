@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ...compliance.access_log import record_access
 from ..context import render
 from ..guards import chain_read, signed_in
 from ..i18n import N_
@@ -89,7 +90,7 @@ async def export(what: str, request: Request) -> Response:
 
 @router.get("/auditor/activity")
 async def activity(request: Request) -> Response:
-    signed_in(request, "auditor", "admin")
+    user = signed_in(request, "auditor", "admin")
     state = request.app.state.server
     q = request.query_params
     search = {k: q.get(k) or None for k in ("subject", "action", "target", "outcome")}
@@ -97,6 +98,8 @@ async def activity(request: Request) -> Response:
         search["outcome"] = None
     total, rows = await run_in_threadpool(lambda: state.activity.search(**search, since=None, until=None,
                                                                         limit=200, offset=0))
+    await run_in_threadpool(record_access, state.app.data_dir, user.subject, (r["subject"] for r in rows),
+                            "activity log lines", "audit")
     if q.get("format") == "csv":
         from ...server.store import ACTIVITY_FIELDS
 
