@@ -6,6 +6,7 @@ chain although their token is still valid."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,7 @@ from govledger.accounts import demo_account
 from govledger.app import App
 from govledger.identity.config import IdentityConfig
 from govledger.identity.devprovider import DevelopmentProvider
+from govledger.identity.funding import gas_funding
 from govledger.identity.service import IdentityService
 from govledger.identity.sync import ProviderSource, sync_roles
 from govledger.pilot import PILOT_AGENCY
@@ -40,8 +42,10 @@ def world(dev: DevelopmentProvider, tmp_path_factory: pytest.TempPathFactory) ->
         "mode": "development", "provider": {"issuer": dev.issuer, "audience": "govledger",
                                             "client_secret_env": "DEV_CLIENT_SECRET"},
         "roles": {"ppk": "official"}, "sync": {"grant": True}})
-    service = IdentityService(config, data_dir, environ=ENVIRON)
     demo = open_app(data_dir)
+    # As `govledger serve` wires it on the embedded chain: each new custodial account is funded with gas.
+    fund = gas_funding(demo.ledger, config.custody, data_dir, embedded=True)
+    service = IdentityService(config, data_dir, environ=ENVIRON, on_create=fund)
     app = App(demo.ledger, signer=service.signer, engine=demo.engine)  # the same ledger, custodial keys
     yield app, service
     app.close()
@@ -57,9 +61,7 @@ def test_sign_in_act_and_be_refused_on_chain_once_the_provider_removes_the_role(
     ledger, admin = app.ledger, demo_account("admin")
     source = ProviderSource(service.config, service.validator, service.signer, "dev")
     sync_roles(ledger, admin, service.signer.directory, source, grant_added=True)  # official of the pilot agency
-    gas = {"to": account, "value": 10**20, "gas": 21000, "gasPrice": 10**9, "chainId": ledger.w3.eth.chain_id,
-           "nonce": ledger.w3.eth.get_transaction_count(admin.address)}
-    ledger.w3.eth.send_raw_transaction(admin.sign_transaction(gas).raw_transaction)
+    assert ledger.w3.eth.get_balance(account) == service.config.custody.gas_wei  # funded at enrollment
 
     api = create_app(app, ServerSettings(), IdentityAuthenticator(service), follow_chain=False)
     bearer = {"Authorization": f"Bearer {tokens.id_token}"}
@@ -79,3 +81,23 @@ def test_sign_in_act_and_be_refused_on_chain_once_the_provider_removes_the_role(
         assert r.status_code == 403, r.text  # the token still says official; the chain says no
         assert r.json()["code"] == "contract_reverted"
         assert client.get("/api/v1/contracts/ocds-demo01-2026-OIDC-2").status_code == 404
+
+
+def test_an_account_nobody_funded_is_told_it_has_no_gas(
+        world: tuple[App, IdentityService], dev: DevelopmentProvider, tmp_path: Path) -> None:
+    app, funded = world
+    service = IdentityService(funded.config, tmp_path, environ=ENVIRON)  # no funder: a node without one
+    dev.set_user("budi", {"groups": ["ppk"], "agency": PILOT_AGENCY})
+    request = service.begin_sign_in(REDIRECT)
+    signed_in, tokens = service.finish_sign_in(request, dev.authorize(request.url, "budi"))
+    source = ProviderSource(service.config, service.validator, service.signer, "dev")
+    sync_roles(app.ledger, demo_account("admin"), service.signer.directory, source, grant_added=True)
+    unfunded = App(app.ledger, signer=service.signer, engine=app.engine)
+
+    api = create_app(unfunded, ServerSettings(), IdentityAuthenticator(service), follow_chain=False)
+    with TestClient(api) as client:
+        r = client.post("/api/v1/contracts", json=contract_body("ocds-demo01-2026-OIDC-3"),
+                        headers={"Authorization": f"Bearer {tokens.id_token}"})
+    assert r.status_code == 409, r.text
+    assert r.json()["code"] == "no_gas"
+    assert r.json()["message"].startswith(f"your account has no gas: {signed_in.person.address} cannot pay")

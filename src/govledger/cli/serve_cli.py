@@ -49,13 +49,13 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identit
 
     if identity_config is None and (app_ctx.data_dir / IDENTITY_FILE).is_file():
         identity_config = app_ctx.data_dir / IDENTITY_FILE
-    authenticator, signer = _identity(identity_config, app_ctx.data_dir)
-    settings = ServerSettings(production=production or not authenticator.development,
-                              max_body_bytes=max_body_bytes, writes_per_minute=writes_per_minute, index=index,
-                              rpc_enabled=rpc_enabled)
     app = App.open(app_ctx.data_dir, rpc_url=app_ctx.rpc_url, manifest=app_ctx.manifest, db_url=db_url,
-                   gas_price=app_ctx.gas_price, signer=signer)
+                   gas_price=app_ctx.gas_price)
     try:
+        authenticator, app.signer = _identity(identity_config, app_ctx, app)
+        settings = ServerSettings(production=production or not authenticator.development,
+                                  max_body_bytes=max_body_bytes, writes_per_minute=writes_per_minute, index=index,
+                                  rpc_enabled=rpc_enabled)
         run(app, host=host, port=port, data_dir=app_ctx.data_dir if app_ctx.rpc_url is None else None,
             settings=settings, authenticator=authenticator, log_level=log_level,
             on_ready=lambda url: click.echo(f"serving {url} (JSON-RPC at {url}/rpc, API docs at {url}/docs)",
@@ -64,8 +64,9 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identit
         app.close()
 
 
-def _identity(config: Path | None, data_dir: Path) -> tuple[Any, Any]:
-    """The authenticator and the signer: the identity service's, or the development pair."""
+def _identity(config: Path | None, app_ctx: AppContext, app: Any) -> tuple[Any, Any]:
+    """The authenticator and the signer: the identity service's (new accounts funded with gas where the
+    chain charges for it, see `identity.funding`), or the development pair."""
     if config is None:
         from ..server import DevelopmentAuthenticator
         from ..signers import DemoSigner
@@ -74,5 +75,11 @@ def _identity(config: Path | None, data_dir: Path) -> tuple[Any, Any]:
     from ..identity.service import IdentityService
     from ..server.identity_auth import IdentityAuthenticator
 
-    service = IdentityService.from_file(config, data_dir)
+    from ..identity.config import IdentityConfig
+    from ..identity.funding import gas_funding
+
+    loaded = IdentityConfig.load(config)
+    fund = gas_funding(app.ledger, loaded.custody, app_ctx.data_dir, embedded=app_ctx.rpc_url is None,
+                       gas_price=app_ctx.gas_price)
+    service = IdentityService(loaded, app_ctx.data_dir, on_create=fund)
     return IdentityAuthenticator(service), service.signer

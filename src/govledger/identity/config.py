@@ -71,6 +71,9 @@ class CustodyConfig:
     directory: Path = Path("identity/people.json")
     server_key_env: str = "GOVLEDGER_SERVER_KEY"
     server_key_file: Path | None = None
+    gas_funder_keystore: Path | None = None  # on a node that charges gas: the account that funds new ones
+    gas_funder_password_env: str = "GOVLEDGER_GAS_FUNDER_PASSWORD"
+    gas_wei: int = 10**17  # given to each new custodial account (hundreds of actions at a few gwei)
 
     def keys_path(self, data_dir: Path) -> Path:
         return data_dir / self.keys_dir
@@ -191,11 +194,16 @@ def _claims(reader: _Reader, roles_reader: _Reader) -> ClaimsConfig:
 
 def _custody(reader: _Reader) -> CustodyConfig:
     key_file = reader.text("server_key_file", None)
+    funder = reader.text("gas_funder_keystore", None)
     config = CustodyConfig(keys_dir=Path(reader.text("keys_dir", "identity/keys")),
                            directory=Path(reader.text("directory", "identity/people.json")),
                            server_key_env=reader.text("server_key_env", "GOVLEDGER_SERVER_KEY"),
-                           server_key_file=Path(key_file) if key_file else None)
-    reader.refuse_unknown({"keys_dir", "directory", "server_key_env", "server_key_file"})
+                           server_key_file=Path(key_file) if key_file else None,
+                           gas_funder_keystore=Path(funder) if funder else None,
+                           gas_funder_password_env=reader.text("gas_funder_password_env", "GOVLEDGER_GAS_FUNDER_PASSWORD"),
+                           gas_wei=int(reader.number("gas_wei", 10**17, 1, 10**24)))
+    reader.refuse_unknown({"keys_dir", "directory", "server_key_env", "server_key_file", "gas_funder_keystore",
+                           "gas_funder_password_env", "gas_wei"})
     return config
 
 

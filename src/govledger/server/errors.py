@@ -24,6 +24,8 @@ _FORBIDDEN_REVERTS = frozenset({
     "NotCertifiedInspector", "CategoryNotAllowed",
 })
 _UNKNOWN_REVERTS = frozenset({"UnknownContract", "UnknownMilestone"})
+# How chains refuse a sender who cannot pay for gas: py-evm, geth and anvil, Besu.
+_NO_GAS = ("cannot afford txn gas", "insufficient funds", "upfront cost exceeds account balance")
 _UNAVAILABLE = ("ChainError", "ConnectionError", "Timeout", "ReadTimeout", "ConnectTimeout", "ProviderConnectionError")
 
 
@@ -75,10 +77,19 @@ def _chain_of(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def api_error_of(exc: BaseException) -> ApiError:
-    """The API's refusal for an exception raised by the ledger, the read model or the chain."""
+def lacks_gas(exc: BaseException) -> bool:
+    """The chain refused the transaction because its sender holds too little ether for the gas."""
+    return any(marker in str(e).lower() for e in _chain_of(exc) for marker in _NO_GAS)
+
+
+def api_error_of(exc: BaseException, account: str | None = None) -> ApiError:
+    """The API's refusal for an exception raised by the ledger, the read model or the chain (`account`: who
+    signed, named when it could not pay for gas)."""
     if isinstance(exc, ApiError):
         return exc
+    if not isinstance(exc, ContractError) and lacks_gas(exc):
+        return ApiError(409, "no_gas", f"your account has no gas: {account or 'it'} cannot pay for the transaction; "
+                                       "ask the operators to fund it (see docs/identity.md)")
     if isinstance(exc, ContractError):
         name = type(exc).__name__
         status = 403 if name in _FORBIDDEN_REVERTS else 404 if name in _UNKNOWN_REVERTS else 409

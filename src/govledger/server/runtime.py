@@ -172,7 +172,7 @@ class ServerState:
                 account = self.account(principal)
                 result = act(account)
             except Exception as exc:
-                error = api_error_of(exc)
+                error = api_error_of(exc, account.address if account is not None else None)
                 outcome = "refused" if error.status < 500 else "failed"
                 self.metrics.transactions.labels(action, outcome).inc()
                 self._record(principal, account, action, target, client, outcome, None, error.message)
