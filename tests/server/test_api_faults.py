@@ -202,3 +202,23 @@ def test_a_person_without_a_key_is_refused_and_counted(app: App) -> None:
         r = c.post("/api/v1/contracts/ocds-x/reclaim", headers=auth("official"))
         assert r.status_code == 403 and r.json()["code"] == "no_signing_key"
         assert "govledger_signer_failures_total 1.0" in c.get("/metrics").text
+
+
+def test_perform_action_answers_as_the_api_would_for_any_shell(client: TestClient) -> None:
+    """The public entry the web pages use: (status, body) of the API, with the activity log written."""
+    from govledger.errors import GovLedgerValueError
+    from govledger.server.auth import Principal
+
+    state = client.app.state.server  # type: ignore[attr-defined]
+    official = Principal(subject="dev:official", roles=frozenset({"official"}), signer_key="official")
+
+    def refuse(_account: object) -> None:
+        raise GovLedgerValueError("amount must be positive, got -1")
+
+    assert state.perform_action(official, "fund", "ocds-x", refuse) == (
+        422, {"code": "invalid_input", "message": "amount must be positive, got -1"})
+    status, body = state.perform_action(official, "noop", "ocds-x", lambda account: None, client="10.0.0.1")
+    assert status == 200 and body["action"] == "noop" and body["synced"] is True
+    _total, rows = state.activity.search(target="ocds-x")
+    assert [(r["action"], r["outcome"], r["client"]) for r in rows] == [("noop", "ok", "10.0.0.1"),
+                                                                       ("fund", "refused", "")]

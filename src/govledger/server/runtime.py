@@ -157,15 +157,21 @@ class ServerState:
             stored = await run_in_threadpool(self.idempotency.claim, principal.subject, key, digest)
             if stored is not None:
                 return JSONResponse(stored.body, status_code=stored.status, headers={"Idempotent-Replayed": "true"})
-        status, body = await run_in_threadpool(self._perform, principal, action, target, act, shape,
+        status, body = await run_in_threadpool(self.perform_action, principal, action, target, act, shape,
                                                client_address(request))
         # A 5xx leaves the key pending: whether the transaction went out is unknown, so it is never resent.
         if key is not None and status < 500:
             await run_in_threadpool(self.idempotency.finish, principal.subject, key, status, body)
         return JSONResponse(body, status_code=status)
 
-    def _perform(self, principal: Principal, action: str, target: str | None, act: Action,
-                 shape: Callable[[Any], dict[str, Any]] | None, client: str) -> tuple[int, dict[str, Any]]:
+    def perform_action(self, principal: Principal, action: str, target: str | None, act: Action,
+                       shape: Callable[[Any], dict[str, Any]] | None = None,
+                       client: str = "") -> tuple[int, dict[str, Any]]:
+        """Sign `act(account)` with `principal`'s key and send it (blocking: call it off the event loop), then
+        bring the read model up to date. Returns the HTTP status and the JSON body the API would answer:
+        200 with the action, its transaction and `synced`, or the refusal's status and `{code, message, ...}`.
+        Logs the attempt in the activity log and the metrics. The caller checks the write rate; `perform`
+        also handles idempotency keys. The web pages call this directly."""
         account: LocalAccount | None = None
         with self.write_lock:
             try:

@@ -77,7 +77,7 @@ async def perform(request: Request, user: WebUser, action: str, target: str,
         state.limits.check_write(user.subject)
     except ApiError as exc:
         return False, exc.message
-    status, body = await run_in_threadpool(state._perform, user.principal(), action, target, run, None,
+    status, body = await run_in_threadpool(state.perform_action, user.principal(), action, target, run, None,
                                            client_address(request))
     if status == 200:
         return True, str(body.get("tx_hash") or "")
