@@ -16,6 +16,7 @@ pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
 OCID = "ocds-demo01-2026-PUPR-001"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PAGE = f"/oversight/contract/{OCID}"
 MILESTONE_1 = "960,000,000"  # Rupiah, typed the English way (the pages are in English here)
 
@@ -151,3 +152,35 @@ def test_a_monitoring_from_opening_to_closing(people) -> None:  # type: ignore[n
     assert "Send the acceptance record" not in public.content()
     official.goto(url)
     assert "Send the acceptance record" in official.content()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_oversight_pages_have_no_serious_accessibility_violation(browser, server: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """After the flows above the pages hold reports, answers, a decided complaint and a closed monitoring."""
+    from web.test_a11y import AXE, serious
+
+    if not AXE.is_file():
+        pytest.skip("axe-core missing: npm ci")
+    found = {}
+    for account in (None, "auditor", "official"):
+        context = browser.new_context(viewport=PHONE, base_url=server, bypass_csp=True)  # axe is injected inline
+        page = context.new_page()
+        page.goto(f"/lang/{lang}")
+        if account:
+            page.goto("/signin")
+            page.click(f"#signin-{account}")
+            page.wait_for_load_state()
+        page.goto(PAGE)
+        monitorings = page.locator("a[href^='/oversight/monitoring/']")
+        paths = [PAGE] + ([monitorings.first.get_attribute("href")] if monitorings.count() else [])
+        paths += ["/oversight/profile/agency/DEMO-DPUPR-KAB-CONTOH"] + (["/oversight"] if account else [])
+        for path in paths:
+            page.goto(path)
+            if account is None and path == PAGE:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"oversight-contract.{lang}.png"), full_page=True)
+            problems = serious(page)
+            if problems:
+                found[(account, path)] = problems
+        context.close()
+    assert found == {}

@@ -74,3 +74,14 @@ def test_a_batch_whose_list_was_rewritten_is_found(ov: Oversight) -> None:
         conn.execute(update(schema.batches).where(b.root == root).values(leaves=json.dumps([ids[1]])))
     found = rules(ov)
     assert "oversight-batch-edited" in found and "oversight-record-edited" in found
+
+
+def test_a_fresh_replay_of_the_read_model_keeps_every_oversight_record(ov: Oversight) -> None:
+    from govledger.readmodel.engine import create_read_model, drop_read_model
+
+    ids = three_reports(ov)
+    drop_read_model(ov.app.engine)
+    create_read_model(ov.app.engine)
+    ov.app.sync()
+    assert [r.id for r in ov.store.find()] == ids
+    assert ov.app.check().ok

@@ -21,7 +21,8 @@ class Thread:
     feedback: Record
     answers: list[Record] = field(default_factory=list)
     ratings: list[Record] = field(default_factory=list)
-    escalation: str | None = None  # why it went to the auditors
+    escalation: str | None = None  # why it went to the auditors, in English (the API, the CLI)
+    why: tuple[str, int] | None = None  # the same for the pages: ("unanswered", days) or ("rated", score)
 
     @property
     def rating(self) -> int | None:
@@ -94,8 +95,10 @@ def threads(ov: Oversight, ocid: str | None = None) -> list[Thread]:
     now, s = ov.now(), ov.settings
     for t in found.values():
         if not t.answers and now - t.feedback.at > s.answer_days * DAY:
-            t.escalation = f"unanswered after {(now - t.feedback.at) // DAY} days (limit {s.answer_days})"
+            t.why = ("unanswered", (now - t.feedback.at) // DAY)
+            t.escalation = f"unanswered after {t.why[1]} days (limit {s.answer_days})"
         elif t.rating is not None and t.rating <= s.bad_rating:
+            t.why = ("rated", t.rating)
             t.escalation = f"the author rated the answer {t.rating} of 5"
     return list(found.values())
 
