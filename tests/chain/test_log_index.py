@@ -122,3 +122,19 @@ def test_any_filter_gives_what_the_scan_gives(ledger: Ledger, data: st.DataObjec
     }))
     scan, index = both(tester, params)
     assert index == scan, params
+
+
+def test_the_indexer_reads_the_same_logs_with_or_without_the_index(ledger: Ledger) -> None:
+    reads = ledger.w3.provider.indexer_reads
+    head = ledger.w3.eth.block_number
+    addresses = [ledger.token.address, ledger.registry.address]
+    indexed = reads.logs(0, head, addresses)
+    ledger.w3.provider.ethereum_tester.backend._db.set_meta(INDEX_NUMBER, "1")  # uncommitted: the index is behind
+    scanned = reads.logs(0, head, addresses)
+    keys = ("blockNumber", "logIndex", "transactionIndex", "address")
+    assert len(indexed) == len(scanned) > 10
+    for a, b in zip(indexed, scanned):
+        assert [a[k] for k in keys] == [b[k] for k in keys]
+        assert ["0x" + bytes(t).hex() for t in a["topics"]] == [str(t) for t in b["topics"]]
+        assert "0x" + a["blockHash"].hex() == b["blockHash"] and "0x" + a["data"].hex() == b["data"]
+    assert reads.header(head + 1) is None and reads.header(head).number == head

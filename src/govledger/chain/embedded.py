@@ -70,8 +70,12 @@ class IndexerReads:
 
         with self._provider.request_lock:
             self._provider._check_open()
+            chaindb = self._provider.ethereum_tester.backend.chain.chaindb
+            # Numbers above the head may still map to a branch a reverted snapshot left: not canonical.
+            if number > chaindb.get_canonical_head().block_number:
+                return None
             try:
-                h = self._provider.ethereum_tester.backend.chain.chaindb.get_canonical_block_header_by_number(number)
+                h = chaindb.get_canonical_block_header_by_number(number)
             except HeaderNotFound:
                 return None
         return Header(h.block_number, "0x" + h.hash.hex(), "0x" + h.parent_hash.hex(), h.timestamp)
