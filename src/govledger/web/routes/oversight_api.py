@@ -88,6 +88,12 @@ def written(record: Any) -> dict[str, Any]:
     return public_view(record) | {"body": record.body}
 
 
+async def step_of(request: Request, what: str, step: str, steps: dict[str, Callable[[Oversight], Any]]) -> dict[str, Any]:
+    if step not in steps:
+        raise ApiError(404, "not_found", f"no {what} step {step!r}; there are {', '.join(steps)}")
+    return written(await call(request, steps[step]))
+
+
 @router.get("/contracts/{ocid}", summary="A contract's reports, complaints and monitorings (public fields)")
 async def of_contract(ocid: str, request: Request) -> dict[str, Any]:
     def load(ov: Oversight) -> dict[str, Any]:
@@ -144,9 +150,7 @@ async def post_complaint_step(rid: str, step: str, body: StepIn, request: Reques
              "decide": lambda ov: complaints.decide(ov, who, rid, outcome=body.outcome, reasoning=body.reasoning,
                                                     payment=body.payment),
              "carried-out": lambda ov: complaints.record_execution(ov, who, rid, body.note)}
-    if step not in steps:
-        raise ApiError(404, "not_found", f"no complaint step {step!r}; there are {', '.join(steps)}")
-    return written(await call(request, steps[step]))
+    return await step_of(request, "complaint", step, steps)
 
 
 @router.post("/contracts/{ocid}/monitorings", summary="Open a monitoring (an auditor)")
@@ -163,6 +167,4 @@ async def post_monitoring_step(rid: str, step: str, body: StepIn, request: Reque
              "report": lambda ov: monitoring.report(ov, who, rid, body.corrections),
              "close": lambda ov: monitoring.close(ov, who, rid, body.note),
              "appeal": lambda ov: monitoring.appeal(ov, who, rid, body.grounds)}
-    if step not in steps:
-        raise ApiError(404, "not_found", f"no monitoring step {step!r}; there are {', '.join(steps)}")
-    return written(await call(request, steps[step]))
+    return await step_of(request, "monitoring", step, steps)
