@@ -113,3 +113,7 @@ _HELP["backup"] = "Encrypted backups of the data directory, and their restore."
 # Oversight records (govledger.oversight), loaded on first use like the others.
 _COMMANDS["oversight"] = ("oversight_cli", "oversight", ())
 _HELP["oversight"] = "Feedback, complaints, monitoring: anchor batches, proofs, changes feed, bulk files."
+
+# The phased rollout and its rollback drill (govledger.rollout), loaded on first use like the others.
+_COMMANDS["rollout"] = ("rollout_cli", "rollout", ())
+_HELP["rollout"] = "Phased rollout: stages, gates, advance; the rollback drill."
