@@ -88,3 +88,26 @@ def test_a_dispute_freezes_payments_until_the_arbiter_who_reads_its_documents_re
     assert answer.status_code == 303
     assert not api.state.server.app.reads.contract(disputed).disputed
     assert disputed not in browser_client.get("/arbiter").text
+
+
+def test_a_phone_photo_of_8_mb_is_taken_and_a_larger_upload_gets_a_page_in_its_language(
+        api, browser_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sign_in(browser_client, "contractor")
+    token = csrf_of(browser_client.get(f"/contract/{OCID}").text)
+    photo = b"\xff\xd8\xff\xe0" + b"\x00" * (8_000_000 - 4)  # a JPEG, eight times the API's body limit
+    answer = browser_client.post(f"/contract/{OCID}/milestones/1/submit", data={"csrf": token},
+                                 files={"evidence": ("foto.jpg", photo, "image/jpeg")})
+    assert answer.status_code == 303, answer.text[:300]
+    assert api.state.web.documents.read("0x" + keccak(photo).hex())[1] == photo
+
+    too_large = {"evidence": ("foto.jpg", photo + b"\x00" * 5_000_000, "image/jpeg")}
+    answer = browser_client.post(f"/contract/{OCID}/milestones/1/submit", data={"csrf": token}, files=too_large)
+    assert answer.status_code == 413 and answer.headers["content-type"].startswith("text/html")
+    assert "Berkas terlalu besar: setiap unggahan paling banyak 11,9 MB" in answer.text
+    browser_client.cookies.set("lang", "en")
+    answer = browser_client.post(f"/contract/{OCID}/milestones/1/submit", data={"csrf": token}, files=too_large)
+    assert answer.status_code == 413 and "The file is too large: each upload may have at most 11.9 MB" in answer.text
+
+    api_answer = browser_client.post("/api/v1/contracts", content=b"{" + b" " * 1_500_000 + b"}",
+                                     headers={"Authorization": "Bearer dev:official", "Content-Type": "application/json"})
+    assert api_answer.status_code == 413 and api_answer.json()["code"] == "body_too_large"

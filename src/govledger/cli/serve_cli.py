@@ -26,7 +26,10 @@ IDENTITY_FILE = "identity.toml"  # the identity configuration's default place in
 @click.option("--production", is_flag=True, envvar="GOVLEDGER_PRODUCTION",
               help="Refuse the development identity provider and other demo conveniences.")
 @click.option("--max-body-bytes", default=1_000_000, show_default=True, type=click.IntRange(1024),
-              help="Refuse request bodies above this size (413).")
+              help="Refuse request bodies above this size (413); the API's JSON and every page form without files.")
+@click.option("--max-upload-bytes", default=12_000_000, show_default=True, type=click.IntRange(65_536),
+              help="Refuse a page's form with documents above this size (413 page); each document may have this "
+                   "less 64 kB.")
 @click.option("--writes-per-minute", default=120, show_default=True, type=click.IntRange(1),
               help="Writes allowed per person per minute (429 beyond).")
 @click.option("--index/--no-index", default=True, show_default=True,
@@ -38,7 +41,7 @@ IDENTITY_FILE = "identity.toml"  # the identity configuration's default place in
               type=click.Choice(["debug", "info", "warning", "error"]))
 @pass_app
 def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identity_config: Path | None,
-          production: bool, max_body_bytes: int, writes_per_minute: int, index: bool, rpc_enabled: bool,
+          production: bool, max_body_bytes: int, max_upload_bytes: int, writes_per_minute: int, index: bool, rpc_enabled: bool,
           log_level: str) -> None:
     """Serve the JSON API (/api/v1, spec at /openapi.json), Ethereum JSON-RPC (/rpc) and /healthz,
     /readyz, /metrics. Holds the embedded chain of DATA_DIR (or uses --rpc-url) and keeps the read
@@ -54,7 +57,8 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identit
     try:
         authenticator, app.signer = _identity(identity_config, app_ctx, app)
         settings = ServerSettings(production=production or not authenticator.development,
-                                  max_body_bytes=max_body_bytes, writes_per_minute=writes_per_minute, index=index,
+                                  max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes,
+                                  writes_per_minute=writes_per_minute, index=index,
                                   rpc_enabled=rpc_enabled)
         run(app, host=host, port=port, data_dir=app_ctx.data_dir if app_ctx.rpc_url is None else None,
             settings=settings, authenticator=authenticator, log_level=log_level,

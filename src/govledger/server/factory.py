@@ -63,8 +63,10 @@ def create_app(app: Any, settings: ServerSettings | None = None, authenticator: 
     install_error_handlers(api)
     for module in (ops, routes_reads, routes_chain, routes_actions, routes_admin, routes_activity, rpc):
         api.include_router(module.router)
-    __import__("govledger.web").web.install(api)  # the pages (govledger.web), over the same state
-    api.add_middleware(ops.OperationsMiddleware, max_body_bytes=settings.max_body_bytes)
+    pages = __import__("govledger.web").web
+    pages.install(api)  # the pages (govledger.web), over the same state
+    api.add_middleware(ops.OperationsMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes, page_refusal=pages.too_large_page)
     if getattr(authenticator, "development", False):
         api.add_middleware(_DevelopmentMarker)
     return api

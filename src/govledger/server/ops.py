@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -70,13 +71,38 @@ def metrics(request: Request) -> Response:
     return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
+PageRefusal = Callable[[Scope, int], Response]  # the HTML page that refuses a body above a limit (bytes)
+
+
+def is_page(scope: Scope) -> bool:
+    """A request for the web pages rather than the JSON API, JSON-RPC or the API's docs."""
+    path = str(scope.get("path", ""))
+    return not (path.startswith(("/api/", "/rpc")) or path in ("/openapi.json", "/docs", "/redoc"))
+
+
 class OperationsMiddleware:
     """Pure ASGI: refuses bodies above the limit with 413 (by Content-Length, or while streaming),
-    adds security headers, and measures and logs every request."""
+    adds security headers, and measures and logs every request.
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    A form a page posts with files (multipart) may reach `max_upload_bytes` (documents, phone photos);
+    every other body `max_body_bytes`. A page's body above its limit gets `page_refusal`'s HTML page,
+    the API's the JSON refusal."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int | None = None,
+                 page_refusal: PageRefusal | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
+        self.page_refusal = page_refusal
+
+    def _limit(self, scope: Scope, headers: dict[bytes, bytes]) -> int:
+        upload = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        return self.max_upload_bytes if upload and is_page(scope) else self.max_body_bytes
+
+    def _too_large(self, scope: Scope, limit: int) -> Response:
+        if self.page_refusal is not None and is_page(scope):
+            return self.page_refusal(scope, limit)
+        return ApiError(413, "body_too_large", f"the body exceeds the limit of {limit} bytes").response()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,11 +110,11 @@ class OperationsMiddleware:
             return
         started = time.perf_counter()
         status = 500
-        too_large = ApiError(413, "body_too_large", f"the body exceeds the limit of {self.max_body_bytes} bytes")
         headers = dict(scope.get("headers") or [])
+        limit = self._limit(scope, headers)
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            response = too_large.response() if length.isdigit() else ApiError(
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            response = self._too_large(scope, limit) if length.isdigit() else ApiError(
                 400, "bad_content_length", "Content-Length must be a number").response()
             status = response.status_code
             await response(scope, receive, self._wrap_send(send, scope))
@@ -102,7 +128,7 @@ class OperationsMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     exceeded = True
                     raise _BodyTooLarge()
             return message
@@ -124,7 +150,7 @@ class OperationsMiddleware:
         finally:
             if exceeded:
                 status = 413
-                await too_large.response()(scope, receive, self._wrap_send(send, scope))
+                await self._too_large(scope, limit)(scope, receive, self._wrap_send(send, scope))
             self._observe(scope, status, started)
 
     def _wrap_send(self, send: Send, scope: Scope, on_status: Any = None) -> Send:

@@ -11,6 +11,7 @@ class ServerSettings:
 
     production: bool = False
     max_body_bytes: int = 1_000_000  # a request body above this is refused with 413 before it is read whole
+    max_upload_bytes: int = 12_000_000  # a page's form with documents (multipart): phone photos of ~11 MB
     writes_per_minute: int = 120  # per person (or per address for unauthenticated JSON-RPC writes)
     sign_ins_per_minute: int = 20  # per client address: failed and successful sign-ins alike
     rpc_enabled: bool = True

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
+from starlette.types import Scope
 
 from .context import WebState, render
 from .guards import PageRefused
@@ -34,8 +35,8 @@ def routers() -> list[Any]:
 
 def install(api: FastAPI, documents_dir: Path | None = None) -> None:
     app = api.state.server.app
-    # A document fits in one request under the server's body limit, with room for the form around it.
-    max_document = max(api.state.server.settings.max_body_bytes - FORM_OVERHEAD, 1024)
+    # A document fits in one upload under the server's limit for page forms, with room for the form around it.
+    max_document = max(api.state.server.settings.max_upload_bytes - FORM_OVERHEAD, 1024)
     api.state.web = WebState(getattr(app, "data_dir", None), documents_dir, max_document)
     desk.setup(api)  # notifications and support tables, the notifier on the App's syncs
     for router in routers():
@@ -49,4 +50,19 @@ def install(api: FastAPI, documents_dir: Path | None = None) -> None:
     api.add_exception_handler(PageRefused, refused)
 
 
-__all__ = ["install"]
+def too_large_page(scope: Scope, limit: int) -> Response:
+    """The error page (in the page's language) for a form above the server's limit, refused unread (413)."""
+    from babel.numbers import format_decimal
+
+    from .context import translate
+    from .i18n import LOCALES, N_, language_of
+
+    request = Request(scope)
+    megabytes = max(limit - FORM_OVERHEAD, 0) / 1_000_000
+    size = format_decimal(megabytes, format="#,##0.0", locale=LOCALES[language_of(request)]) + " MB"
+    message = translate(request, N_("The file is too large: each upload may have at most %(size)s. Go back and "
+                                    "send a smaller file (a photo at a lower resolution, or a PDF).")) % {"size": size}
+    return render(request, "error.html", http_status=413, status_code=413, message=message)
+
+
+__all__ = ["install", "too_large_page"]

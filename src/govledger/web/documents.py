@@ -23,7 +23,7 @@ from eth_utils import keccak
 
 from ..errors import GovLedgerError, GovLedgerValueError
 
-MAX_DOCUMENT_BYTES = 936_000  # the server's default body limit of 1,000,000 bytes less the form around the file
+MAX_DOCUMENT_BYTES = 11_936_000  # the server's default upload limit of 12,000,000 bytes less the form around the file
 _HASH = re.compile(r"^0x[0-9a-f]{64}$")
 
 
