@@ -82,7 +82,10 @@ def test_publicPages_haveNoSeriousViolation(browser, server, lang) -> None:  # t
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("account", sorted(SIGNED_IN))
 def test_eachRolesPages_haveNoSeriousViolation(browser, server, account, lang) -> None:  # type: ignore[no-untyped-def]
-    assert audit(browser, server, account, SIGNED_IN[account], lang) == {}
+    paths = SIGNED_IN[account] if lang == "id" else [p for p in SIGNED_IN[account] if p in SHOTS]  # English: ours
+    if not paths:
+        pytest.skip(f"{account}'s pages are checked in Indonesian; their English screenshots are test_browser's")
+    assert audit(browser, server, account, paths, lang) == {}
 
 
 def test_axeFindsAViolationWhenThereIsOne(browser, server) -> None:  # type: ignore[no-untyped-def]
