@@ -31,6 +31,8 @@ def test_portalContract_drawsTheSCurve_andSaysWhereItWaits(browser_client: TestC
     assert '<title id="s-curve-title">Progress against plan</title>' in page
     assert re.search(r"planned [\d.]+%, verified 30\.0%, disbursed 42\.5%", page)  # of 2.4 bn: advance, milestone 0
     assert "Payments" in page and "Rp 540.000.000,00" in page  # the net payment of milestone 0
+    indonesian = browser_client.get("/portal/contract/ocds-demo01-2026-PUPR-001?lang=id").text
+    assert "terverifikasi 30,0%, tersalurkan 42,5%" in indonesian  # the Indonesian decimal comma
     pending = browser_client.get("/portal/contract/ocds-demo01-2026-PUPR-004?lang=en").text
     assert "waits for the contractor to accept the contract" in pending
     assert browser_client.get("/portal/contract/ocds-nope-1").status_code == 404

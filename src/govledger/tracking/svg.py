@@ -17,9 +17,11 @@ SERIES = (  # (key, colour with at least 4.5:1 contrast on white, dash pattern)
 )
 
 
-def s_curve_svg(p: Progress, labels: dict[str, str], day: Callable[[int], str], chart_id: str = "s-curve") -> str:
+def s_curve_svg(p: Progress, labels: dict[str, str], day: Callable[[int], str], chart_id: str = "s-curve",
+                number: Callable[[float], str] = lambda v: f"{v:.1f}") -> str:
     """`labels`: translated `title`, `desc` (a format string with planned, verified, disbursed, as_of),
-    `planned`, `verified`, `disbursed`, `today`; `day(ts)` writes a date in the reader's language."""
+    `planned`, `verified`, `disbursed`, `today`; `day(ts)` writes a date and `number(v)` a percentage figure
+    in the reader's language."""
     span = max(1, max(p.end, p.as_of) - p.start)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -41,8 +43,8 @@ def s_curve_svg(p: Progress, labels: dict[str, str], day: Callable[[int], str], 
             coords.append(f"{x(min(p.as_of, p.start + span)):.1f},{y(last):.1f}")
         return " ".join(coords)
 
-    desc = labels["desc"].format(planned=f"{p.planned_now:.1f}", verified=f"{p.verified_now:.1f}",
-                                 disbursed=f"{p.disbursed_now:.1f}", as_of=day(p.as_of))
+    desc = labels["desc"].format(planned=number(p.planned_now), verified=number(p.verified_now),
+                                 disbursed=number(p.disbursed_now), as_of=day(p.as_of))
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="s-curve" width="100%" font-family="sans-serif">'),
              f'<title id="{chart_id}-title">{escape(labels["title"])}</title>',

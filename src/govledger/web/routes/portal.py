@@ -44,9 +44,18 @@ def curve_labels(request: Request) -> dict[str, str]:
                          "contract value."))}
 
 
+def percent(lang: str) -> Any:
+    """A percentage figure with the language's decimal sign (28,8 in Indonesian, 28.8 in English)."""
+    from babel.numbers import format_decimal
+
+    from ..i18n import LOCALES
+
+    return lambda value: format_decimal(round(float(value), 1), format="#,##0.0", locale=LOCALES[lang])
+
+
 def curve_svg(request: Request, p: Any) -> str:
     lang = language_of(request)
-    return s_curve_svg(p, curve_labels(request), lambda ts: day(int(ts), lang))
+    return s_curve_svg(p, curve_labels(request), lambda ts: day(int(ts), lang), number=percent(lang))
 
 
 PAGE_SIZE = 100
@@ -71,7 +80,7 @@ def _listing(app: Any, agency: str, category: str, page: int) -> dict[str, Any]:
 @router.get("/portal")
 async def portal(request: Request, agency: str = "", category: str = "", page: int = 1) -> Response:
     data = await run_in_threadpool(_listing, _app(request), agency, category, page)
-    return render(request, "portal/index.html", waits_for=WAITS_FOR, **data)
+    return render(request, "portal/index.html", waits_for=WAITS_FOR, pct=percent(language_of(request)), **data)
 
 
 def _contract(app: Any, ocid: str) -> dict[str, Any]:
@@ -128,6 +137,7 @@ async def portal_contract(request: Request, ocid: str) -> Response:
     except NotFoundError as exc:
         raise PageRefused(404, str(exc)) from None
     return render(request, "portal/contract.html", svg=curve_svg(request, data["p"]), waits_for=WAITS_FOR,
+                  pct=percent(language_of(request)),
                   actions=ACTIONS, **data)
 
 
