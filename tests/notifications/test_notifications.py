@@ -182,3 +182,16 @@ def test_redFlags_areCheckedAtMostOncePerInterval(app: App) -> None:
     app.ledger.fund(ACCOUNTS["official"], "ocds-ntf001-0006", 1_000_00)
     app.sync()
     assert len(replays) == 1
+
+
+def test_setEmail_refusesWhatIsNotAnAddress_andAnUnknownPerson(app: App) -> None:
+    from govledger.notifications import BadEmailError, person, set_email
+
+    set_email(app.engine, "sub-inspector1", " pphp1@example.test ")
+    assert person(app.engine, "sub-inspector1").email == "pphp1@example.test"  # type: ignore[union-attr]
+    with pytest.raises(BadEmailError, match="not an email address: 'x@y'"):
+        set_email(app.engine, "sub-inspector1", "x@y")
+    with pytest.raises(BadEmailError, match="no person 'sub-nobody' is known"):
+        set_email(app.engine, "sub-nobody", "a@b.test")
+    set_email(app.engine, "sub-inspector1", "")
+    assert person(app.engine, "sub-inspector1").email is None  # type: ignore[union-attr]

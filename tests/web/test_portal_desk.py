@@ -49,3 +49,14 @@ def test_preferences_areSavedPerPerson(browser_client: TestClient) -> None:
     saved = browser_client.post("/inbox/preferences", data={"csrf": csrf_of(page.text), "red_flag:inbox": "on"})
     assert saved.status_code == 303
     assert browser_client.get("/inbox/preferences").text.count("checked") == 1
+
+
+def test_preferences_takeAnEmailAddress_andRefuseOneThatIsNot(browser_client: TestClient) -> None:
+    sign_in(browser_client, "inspector3")
+    page = browser_client.get("/inbox/preferences")
+    refused = browser_client.post("/inbox/preferences", data={"csrf": csrf_of(page.text), "email": "not-an-address"})
+    assert refused.status_code == 422 and "not an email address: &#39;not-an-address&#39;" in refused.text
+    saved = browser_client.post("/inbox/preferences", data={"csrf": csrf_of(page.text), "email": "pphp3@example.test",
+                                                            "approval_waiting:email": "on"})
+    assert saved.status_code == 303
+    assert 'value="pphp3@example.test"' in browser_client.get("/inbox/preferences").text

@@ -5,6 +5,7 @@ from .mail import MailConfigError, SmtpSettings, send_pending
 from .notifier import Notifier
 from .store import (
                     KINDS,
+                    BadEmailError,
                     Notification,
                     Person,
                     UnknownKindError,
@@ -15,10 +16,11 @@ from .store import (
                     person,
                     preferences,
                     remember,
+                    set_email,
                     set_preferences,
                     unread_count,
 )
 
-__all__ = ["KINDS", "MailConfigError", "Notification", "Notifier", "Person", "SmtpSettings", "UnknownKindError",
-           "create_tables", "inbox", "mark_read", "notify", "person", "preferences", "remember", "send_pending",
-           "set_preferences", "unread_count"]
+__all__ = ["KINDS", "BadEmailError", "MailConfigError", "Notification", "Notifier", "Person", "SmtpSettings",
+           "UnknownKindError", "create_tables", "inbox", "mark_read", "notify", "person", "preferences", "remember",
+           "send_pending", "set_email", "set_preferences", "unread_count"]

@@ -70,6 +70,24 @@ def remember(engine: Engine, person: Person) -> None:
             conn.execute(schema.people.update().where(schema.people.c.subject == person.subject).values(**values))
 
 
+class BadEmailError(GovLedgerValueError):
+    """An email address that mail cannot be sent to."""
+
+
+def set_email(engine: Engine, subject: str, email: str) -> None:
+    """Set (or, with an empty string, clear) where `subject`'s notifications are mailed."""
+    import re
+
+    cleaned = email.strip()
+    if cleaned and (len(cleaned) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", cleaned)):
+        raise BadEmailError(f"not an email address: {cleaned[:80]!r}")
+    with engine.begin() as conn:
+        changed = conn.execute(schema.people.update().where(schema.people.c.subject == subject)
+                               .values(email=cleaned or None)).rowcount
+    if not changed:
+        raise BadEmailError(f"no person {subject!r} is known to the inboxes yet: sign in again")
+
+
 def person(engine: Engine, subject: str) -> Person | None:
     with engine.connect() as conn:
         r = conn.execute(select(schema.people).where(schema.people.c.subject == subject)).first()

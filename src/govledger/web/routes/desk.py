@@ -12,7 +12,6 @@ from starlette.requests import Request
 from ...accounts import DEMO_ADDRESSES, DEMO_ROLES
 from ...notifications import Notifier, Person, SmtpSettings, remember, send_pending
 from ...pilot import PILOT_AGENCY
-from ...server.auth import _demo_role
 from ...support import create_tables
 from .. import i18n
 from ..sessions import WebUser
@@ -35,11 +34,12 @@ def setup(api: Any) -> None:
             log.exception("notifications after sync failed")
 
     app.subscribe(after_sync)
-    if getattr(api.state.authenticator, "development", False):
+    authenticator = api.state.authenticator
+    if getattr(authenticator, "development", False):
         for name in DEMO_ROLES:
-            role = _demo_role(name)
-            remember(app.engine, Person(f"dev:{name}", name, DEMO_ADDRESSES.get(name), (role,),
-                                        PILOT_AGENCY if role == "official" else None))
+            who = authenticator.principal(f"dev:{name}")
+            remember(app.engine, Person(who.subject, name, DEMO_ADDRESSES.get(name), tuple(sorted(who.roles)),
+                                        PILOT_AGENCY if "official" in who.roles else None))
 
 
 def remember_user(request: Request, user: WebUser) -> None:

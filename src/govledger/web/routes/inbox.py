@@ -6,9 +6,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ...notifications import KINDS, inbox, mark_read, preferences, set_preferences
+from ...errors import GovLedgerValueError
+from ...notifications import (
+    KINDS,
+    inbox,
+    mark_read,
+    person,
+    preferences,
+    set_email,
+    set_preferences,
+)
 from ..context import redirect, render, translate
-from ..guards import form_of, signed_in
+from ..guards import form_of, signed_in, text
 from ..i18n import N_
 from ..nav import NavItem, register
 from .desk import engine_of
@@ -39,7 +48,8 @@ async def inbox_read(request: Request) -> Response:
 async def preferences_page(request: Request) -> Response:
     user = signed_in(request)
     chosen = await run_in_threadpool(preferences, engine_of(request), user.subject)
-    return render(request, "inbox/preferences.html", chosen=chosen, kinds=KINDS)
+    known = await run_in_threadpool(person, engine_of(request), user.subject)
+    return render(request, "inbox/preferences.html", chosen=chosen, kinds=KINDS, email=known.email if known else "")
 
 
 @router.post("/inbox/preferences")
@@ -47,5 +57,10 @@ async def preferences_save(request: Request) -> Response:
     user = signed_in(request)
     form = await form_of(request)
     chosen = {k: (form.get(f"{k}:inbox") == "on", form.get(f"{k}:email") == "on") for k in KINDS}
+    try:
+        await run_in_threadpool(set_email, engine_of(request), user.subject, text(form, "email"))
+    except GovLedgerValueError as exc:
+        return render(request, "inbox/preferences.html", http_status=422, chosen=chosen, kinds=KINDS,
+                      email=text(form, "email"), error=str(exc))
     await run_in_threadpool(set_preferences, engine_of(request), user.subject, chosen)
     return redirect("/inbox/preferences", translate(request, N_("Your choices are saved.")))
