@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ContractNotFoundError, NotFoundError
-from .ocid import ocid_problem
+from .ocid import check_agency_code, ocid_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -147,12 +147,37 @@ class ReadModelReader:
 
     # --- contracts --------------------------------------------------------------------------------
 
-    def contracts(self) -> list[ContractRow]:
-        """Every contract in registration order, with its count of paid milestones."""
-        paid = dict(self._query("SELECT contract_id, COUNT(*) FROM milestones WHERE status = 'paid' "
-                                "GROUP BY contract_id", {}))
-        rows = self._query(f"SELECT {self._contract_columns()} FROM contracts ORDER BY registered_block, ocid", {})
+    def contracts(self, limit: int | None = None, offset: int = 0, *, agency: str | None = None,
+                  status: str | None = None, contractor: str | None = None) -> list[ContractRow]:
+        """Contracts in registration order (the index `ix_contracts_registration_order` keeps a page cheap),
+        with their counts of paid milestones: all of them, or `limit` from `offset`; only an `agency` code's,
+        those in `status`, or a `contractor` address's (any case)."""
+        where, params = _contract_filter(agency, status, contractor)
+        page = ""
+        if limit is not None:
+            page = " LIMIT :limit OFFSET :offset"
+            params.update(limit=int(limit), offset=int(offset))
+        rows = self._query(f"SELECT {self._contract_columns()} FROM contracts{where} "
+                           f"ORDER BY registered_block, ocid{page}", params)
+        paid = self._paid_milestones([r[1] for r in rows] if limit is not None else None)
         return [_contract(r, paid.get(r[1], 0)) for r in rows]
+
+    def contract_count(self, *, agency: str | None = None, status: str | None = None,
+                       contractor: str | None = None) -> int:
+        """How many contracts `contracts` lists with these filters, over all pages."""
+        where, params = _contract_filter(agency, status, contractor)
+        return int(self._query(f"SELECT COUNT(*) FROM contracts{where}", params)[0][0])
+
+    def _paid_milestones(self, contract_ids: list[str] | None) -> dict[str, int]:
+        """Paid milestones per contract: of `contract_ids` only, or of every contract (None)."""
+        sql = "SELECT contract_id, COUNT(*) FROM milestones WHERE status = 'paid'"
+        params: dict[str, Any] = {}
+        if contract_ids is not None:
+            if not contract_ids:
+                return {}
+            params = {f"c{i}": cid for i, cid in enumerate(contract_ids)}
+            sql += " AND contract_id IN (" + ", ".join(f":{name}" for name in params) + ")"
+        return dict(self._query(sql + " GROUP BY contract_id", params))
 
     def contract(self, ocid: str) -> ContractRow:
         """The contract registered as `ocid`; `ContractNotFoundError` if there is none."""
@@ -181,6 +206,21 @@ class ReadModelReader:
                              "ORDER BY block_number, log_index", {"id": row.contract_id})
         escrow, milestones = _fold([(name, json.loads(args), int(ts)) for name, args, ts in events])
         return ContractDetail(row, escrow, milestones)
+
+
+def _contract_filter(agency: str | None, status: str | None, contractor: str | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (with its leading space, or empty) and parameters of the contract list's filters."""
+    conditions, params = [], {}
+    if agency:  # the column keeps the agency's bytes32 as hex; a malformed code is refused here
+        conditions.append("agency = :agency")
+        params["agency"] = "0x" + check_agency_code(agency).encode("utf-8").ljust(32, b"\0").hex()
+    if status:
+        conditions.append("status = :status")
+        params["status"] = status
+    if contractor:
+        conditions.append("LOWER(contractor) = :contractor")
+        params["contractor"] = contractor.lower()
+    return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
 def _day(ts: Any) -> date:

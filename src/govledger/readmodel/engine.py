@@ -45,10 +45,11 @@ def open_read_model(url: str | None, data_dir: Path | str | None = None, *, sche
 
 
 def create_read_model(engine: Engine) -> None:
-    """Create the read model's tables that are missing, and add the columns that a read model written by
-    an older version lacks (the projections are then recomputed from the stored events)."""
+    """Create the read model's tables that are missing, and add the columns and indexes that a read model
+    written by an older version lacks (the projections are then recomputed from the stored events)."""
     schema.metadata.create_all(engine)
     added = _add_missing_columns(engine)
+    _add_missing_indexes(engine)
     if added & {t.name for t in schema.PROJECTIONS}:
         from .projections import rebuild
 
@@ -70,6 +71,14 @@ def _add_missing_columns(engine: Engine) -> set[str]:
                     conn.execute(text(f'ALTER TABLE {_quoted(table.name, schema_name)} ADD COLUMN "{column.name}" {kind}'))
                     changed.add(table.name)
     return changed
+
+
+def _add_missing_indexes(engine: Engine) -> None:
+    """Indexes added by a later version to tables that already exist (create_all makes them only with a table)."""
+    with engine.begin() as conn:
+        for table in schema.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
 
 
 def _quoted(table: str, schema_name: str | None) -> str:

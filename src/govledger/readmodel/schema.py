@@ -106,6 +106,8 @@ contracts = Table(
     Column("updated_block", BigInteger, nullable=False),
     Index("ix_contracts_agency", "agency"),
     Index("ix_contracts_status", "status"),
+    # The contract list pages in registration order: without this index every page sorts the whole table.
+    Index("ix_contracts_registration_order", "registered_block", "ocid"),
 )
 
 milestones = Table(

@@ -5,50 +5,23 @@ from `app.reads` (`govledger.reads`), as for the CLI. Amounts are integers in se
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from ..ocid import ocid_problem
 from ..readmodel import schema
-from ..roles import agency_id
+from ..reads import ReadModelReader
 from ..types import contract_id
-
-_AMOUNTS = ("value", "original_value", "advance_payment", "funded", "paid", "withdrawn", "retained", "refunded")
-_COUNTS = ("amendment_count", "milestone_count", "registered_block")
-
-
-def _day(ts: Any) -> date:
-    return datetime.fromtimestamp(int(ts), tz=timezone.utc).date()
-
-
-def list_item(row: dict[str, Any]) -> dict[str, Any]:
-    """A `contracts` row under the names `govledger.reads.ContractRow` uses; a bad ocid is shown, marked."""
-    return {"ocid": row["ocid"], "contract_id": row["contract_id"], "agency": row["agency_code"],
-            "category": row["category"], "status": row["status"], "disputed": bool(row["disputed"]),
-            "contractor": row["contractor"], **{k: int(row[k]) for k in _AMOUNTS + _COUNTS},
-            "start": _day(row["start_date"]), "end": _day(row["end_date"]), "ocid_problem": ocid_problem(row["ocid"])}
 
 
 def list_page(engine: Engine, *, limit: int, offset: int, agency: str | None = None,
               status: str | None = None, contractor: str | None = None) -> tuple[int, list[dict[str, Any]]]:
-    """One page of contracts in registration order, and how many match in all."""
-    c = schema.contracts.c
-    conditions = []
-    if agency:
-        conditions.append(c.agency == "0x" + agency_id(agency).hex())
-    if status:
-        conditions.append(c.status == status)
-    if contractor:
-        conditions.append(func.lower(c.contractor) == contractor.lower())
-    query = select(schema.contracts).order_by(c.registered_block, c.ocid).limit(limit).offset(offset)
-    count = select(func.count()).select_from(schema.contracts)
-    for condition in conditions:
-        query, count = query.where(condition), count.where(condition)
-    with engine.connect() as conn:
-        total = int(conn.execute(count).scalar_one())
-        return total, [list_item(dict(r._mapping)) for r in conn.execute(query)]
+    """One page of contracts in registration order (`ReadModelReader.contracts`), and how many match in all.
+    A contract whose ocid breaks the rules is shown, marked (`ocid_problem`)."""
+    reader = ReadModelReader.over_engine(engine)
+    filters = {"agency": agency, "status": status, "contractor": contractor}
+    return reader.contract_count(**filters), [asdict(row) for row in reader.contracts(limit, offset, **filters)]
 
 
 def events(engine: Engine, ocid: str, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
