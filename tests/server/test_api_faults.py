@@ -215,10 +215,10 @@ def test_perform_action_answers_as_the_api_would_for_any_shell(client: TestClien
     def refuse(_account: object) -> None:
         raise GovLedgerValueError("amount must be positive, got -1")
 
-    assert state.perform_action(official, "fund", "ocds-x", refuse) == (
+    assert state.perform_action(official, "fund", "ocds-perform-action", refuse) == (
         422, {"code": "invalid_input", "message": "amount must be positive, got -1"})
-    status, body = state.perform_action(official, "noop", "ocds-x", lambda account: None, client="10.0.0.1")
+    status, body = state.perform_action(official, "noop", "ocds-perform-action", lambda account: None, client="10.0.0.1")
     assert status == 200 and body["action"] == "noop" and body["synced"] is True
-    _total, rows = state.activity.search(target="ocds-x")
+    _total, rows = state.activity.search(target="ocds-perform-action")
     assert [(r["action"], r["outcome"], r["client"]) for r in rows] == [("noop", "ok", "10.0.0.1"),
                                                                        ("fund", "refused", "")]

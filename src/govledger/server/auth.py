@@ -40,7 +40,8 @@ class Authenticator(Protocol):
     def principal(self, token: str) -> Principal: ...
 
 
-def _demo_role(name: str) -> str:
+def demo_role(name: str) -> str:
+    """The ledger role a demo account acts in (`inspector2` -> inspector, `guardian` -> pauser)."""
     return {"guardian": "pauser", "contractor2": "contractor"}.get(name, name.rstrip("0123456789"))
 
 
@@ -54,7 +55,7 @@ class DevelopmentAuthenticator:
         if name not in DEMO_ROLES:
             raise ApiError(401, "invalid_token",
                            f"development sign-in takes 'dev:<demo account>' ({', '.join(DEMO_ROLES)})")
-        return Principal(subject=f"dev:{name}", roles=frozenset({_demo_role(name)}), signer_key=name,
+        return Principal(subject=f"dev:{name}", roles=frozenset({demo_role(name)}), signer_key=name,
                          development=True)
 
 

@@ -101,13 +101,9 @@ async def activity(request: Request) -> Response:
     await run_in_threadpool(record_access, state.app.data_dir, user.subject, (r["subject"] for r in rows),
                             "activity log lines", "audit")
     if q.get("format") == "csv":
-        from ...server.store import ACTIVITY_FIELDS
+        from ...server.store import activity_csv  # the same CSV as the API's export
 
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=ACTIVITY_FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-        return Response(out.getvalue(), media_type="text/csv",
+        return Response(activity_csv(rows), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="activity.csv"'})
     return render(request, "roles/activity.html", rows=rows, total=total, search=search)
 

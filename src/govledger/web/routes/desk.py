@@ -12,6 +12,7 @@ from starlette.requests import Request
 from ...accounts import DEMO_ADDRESSES, DEMO_ROLES
 from ...notifications import Notifier, Person, SmtpSettings, remember, send_pending
 from ...pilot import PILOT_AGENCY
+from ...server.auth import DevelopmentAuthenticator, demo_role
 from ...support import create_tables
 from .. import i18n
 from ..sessions import WebUser
@@ -34,12 +35,12 @@ def setup(api: Any) -> None:
             log.exception("notifications after sync failed")
 
     app.subscribe(after_sync)
-    authenticator = api.state.authenticator
-    if getattr(authenticator, "development", False):
+    # The demo people of the development sign-in (an OIDC provider in development mode has its own people).
+    if isinstance(api.state.authenticator, DevelopmentAuthenticator):
         for name in DEMO_ROLES:
-            who = authenticator.principal(f"dev:{name}")
-            remember(app.engine, Person(who.subject, name, DEMO_ADDRESSES.get(name), tuple(sorted(who.roles)),
-                                        PILOT_AGENCY if "official" in who.roles else None))
+            role = demo_role(name)
+            remember(app.engine, Person(f"dev:{name}", name, DEMO_ADDRESSES.get(name), (role,),
+                                        PILOT_AGENCY if role == "official" else None))
 
 
 def remember_user(request: Request, user: WebUser) -> None:
