@@ -29,7 +29,7 @@ H1, H2 = b"\x01" * 32, b"\x02" * 32
 # function -> (ceiling, note). Ceilings sit well above today's figures: a failure means a real regression.
 CEILINGS: dict[str, tuple[int, str]] = {
     "deploy SettlementToken": (2_500_000, "ERC-20 + AccessControlDefaultAdminRules"),
-    "deploy ContractRegistry": (6_000_000, "the largest contract (about 17 KB of code, under the 24 KiB limit)"),
+    "deploy ContractRegistry": (6_000_000, "the largest contract (about 20 KB of code, under the 24 KiB limit)"),
     "deploy MilestoneVerifier": (3_000_000, ""),
     "deploy PaymentEscrow": (3_000_000, ""),
     "setModules": (120_000, "once, wires verifier and escrow"),

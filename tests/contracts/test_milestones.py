@@ -304,3 +304,37 @@ def test_amendMilestones_failsIfCallerIsNotTheRegistry(ledger: Ledger, active_co
         refused(ledger, errors.OnlyRegistry, lambda: send(ledger, caller, call), ocids=[OCID],
                 arguments={"caller": caller.address}, mentions=[label(ledger, caller)])
     assert ledger.milestones(OCID)[0].status == MilestoneStatus.PLANNED
+
+
+# --- revocation: an approval counts only while its inspector stays certified ---------------------------
+
+def test_approve_beforeARevocation_neverCountsAgain_evenAfterRecertification(ledger: Ledger, active_contract, admin,
+                                                                           contractor) -> None:
+    i1, i2 = ACCOUNTS["inspector1"], ACCOUNTS["inspector2"]
+    ledger.submit(contractor, active_contract, 0, HASH_A)
+    ledger.approve(i1, active_contract, 0, HASH_B)
+    ledger.revoke_inspector(admin, i1.address)
+    ledger.certify_inspector(admin, i1.address)
+    assert ledger.milestones(active_contract)[0].approved_by == ()
+
+    # k = 2: inspector2's approval and the stale one do not pay; the milestone waits.
+    ledger.approve(i2, active_contract, 0, HASH_B)
+    m = ledger.milestones(active_contract)[0]
+    assert (m.status, m.approved_by) == (MilestoneStatus.SUBMITTED, (i2.address,))
+    assert ledger.escrow_account(active_contract).withdrawable == 0
+
+    # The stale approval does not block a new one from the re-certified inspector, which pays.
+    receipt = ledger.approve(i1, active_contract, 0, HASH_B)
+    assert [e["index"] for e in events(ledger, ledger.escrow, "PaymentReleased", receipt)] == [0]
+    assert ledger.milestones(active_contract)[0].status is MilestoneStatus.PAID
+
+
+def test_approve_stillCountsIfTheInspectorWasNeverRevoked(ledger: Ledger, active_contract, admin, contractor) -> None:
+    i1, i2 = ACCOUNTS["inspector1"], ACCOUNTS["inspector2"]
+    ledger.submit(contractor, active_contract, 0, HASH_A)
+    ledger.approve(i1, active_contract, 0, HASH_B)
+    ledger.certify_inspector(admin, i1.address)  # granting a role already held changes nothing
+    refused(ledger, errors.AlreadyApproved, lambda: ledger.approve(i1, active_contract, 0, HASH_B),
+            ocids=[active_contract], arguments={"inspector": i1.address, "id": cid(active_contract), "index": 0})
+    ledger.approve(i2, active_contract, 0, HASH_B)
+    assert ledger.milestones(active_contract)[0].status is MilestoneStatus.PAID

@@ -19,7 +19,8 @@ contract HandlerReachTest is TestBase {
             else if (which == 1) h.accept(a, b);
             else if (which <= 3) h.fund(a, b, c);
             else if (which == 4) h.payAdvance(a, b);
-            else if (which <= 6) h.submit(a, b, c);
+            else if (which == 5) h.submit(a, b, c);
+            else if (which == 6) h.deliver(a, b, c);
             else if (which <= 9) h.approve(a, b, c);
             else if (which == 10) h.reject(a, b, c);
             else if (which == 11) h.withdraw(a, b);

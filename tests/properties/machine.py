@@ -99,6 +99,9 @@ class ContractModel:
     refunded: int = 0
     adv_paid: int = 0
     adv_outstanding: int = 0
+    paid_value: int = 0  # the milestones paid so far
+    last_reason: bytes = b"\0" * 32  # a new dispute needs another reason
+    disputes: int = 0
 
     @property
     def retention_bps(self) -> int:
@@ -227,16 +230,29 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             fn = reg.grantRole if grant else reg.revokeRole
             action = lambda: self.ledger._send(ACCOUNTS[actor], fn(role_id, addr(account)))  # noqa: E731
-        effect = lambda: (self.roles[role].add if grant else self.roles[role].discard)(account)  # noqa: E731
+        def effect() -> None:
+            if not grant:
+                self._revoked(role, account)
+            (self.roles[role].add if grant else self.roles[role].discard)(account)
+
         self._run(allowed, f"{actor} {'grants' if grant else 'revokes'} {role} to {account}", action, effect,
                   roles=(role,))
+
+    def _revoked(self, role: str, account: str) -> None:
+        """A revoked inspector's approvals never count again, even if it is certified again."""
+        if role != "inspector" or account not in self.roles["inspector"]:
+            return
+        for c in self.contracts.values():
+            if account in c.inspectors:
+                for m in c.milestones:
+                    m.approvals.discard(c.inspectors.index(account))
 
     def act_renounce(self, actor: str, role: str, confirm: str) -> None:
         allowed = confirm == actor  # AccessControlBadConfirmation otherwise; renouncing a role not held is a no-op
         reg = self.ledger.registry.functions
         self._run(allowed, f"{actor} renounces {role} (confirming {confirm})",
                   lambda: self.ledger._send(ACCOUNTS[actor], reg.renounceRole(ROLES[role][1], addr(confirm))),
-                  lambda: self.roles[role].discard(actor), roles=(role,))
+                  lambda: (self._revoked(role, actor), self.roles[role].discard(actor)), roles=(role,))
 
     def act_pause(self, actor: str, pause: bool) -> None:
         allowed = actor in self.roles["pauser"] and self.paused != pause
@@ -285,7 +301,7 @@ class LedgerMachine(RuleBasedStateMachine):
             and all(n in self.roles["inspector"] and n != contractor and n != actor for n in inspectors)
             and 1 <= len(models) <= 64
             and all(m.amount > 0 and m.mask != 0 and 1 <= m.k <= bin(m.mask).count("1") for m in models)
-            and sum(m.amount for m in models) <= value
+            and sum(m.amount for m in models) == value
         )
         spec = ContractSpec(
             ocid=ocid, agency=agency, contractor=addr(contractor), category=category, value=Sen(value),
@@ -332,7 +348,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def act_pay_advance(self, actor: str, ocid: str) -> None:
         c = self.contracts.get(ocid)
         allowed = (not self.paused and c is not None and actor in self.roles["official"] and c.status == ACTIVE
-                   and not c.disputed and c.advance > 0 and c.adv_paid == 0 and c.held >= c.advance)
+                   and not c.disputed and c.advance > 0 and c.adv_paid == 0 and c.paid_value == 0
+                   and c.held >= c.advance)
 
         def effect() -> None:
             assert c is not None
@@ -372,9 +389,9 @@ class LedgerMachine(RuleBasedStateMachine):
         earned = m.amount - penalty
         retention = min(m.amount * c.retention_bps // BPS, earned)
         recovery = 0
-        if c.adv_outstanding:
-            last = c.settled + 1 == len(c.milestones)
-            recovery = c.adv_outstanding if last else c.adv_paid * m.amount // c.value
+        if c.adv_outstanding:  # pro rata on what is still unpaid, rounded up: the last takes the rest
+            unpaid = c.value - c.paid_value
+            recovery = -(-c.adv_outstanding * m.amount // unpaid)
             recovery = min(recovery, c.adv_outstanding, earned - retention)
         return earned - retention - recovery, retention, recovery, penalty
 
@@ -404,6 +421,7 @@ class LedgerMachine(RuleBasedStateMachine):
             if pays:
                 net, retention, recovery, _ = self._payment(c, m)
                 m.status = PAID
+                c.paid_value += m.amount
                 c.held -= net + retention
                 c.withdrawable += net
                 c.retained += retention
@@ -473,22 +491,24 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def act_terminate(self, actor: str, ocid: str) -> None:
         c = self.contracts.get(ocid)
-        allowed = (not self.paused and c is not None and actor in self.roles["official"]
-                   and c.status in (PENDING, ACTIVE))
+        # Under dispute only the arbiter terminates (its termination resolves the dispute).
+        allowed = (not self.paused and c is not None and c.status in (PENDING, ACTIVE)
+                   and actor in self.roles["arbiter" if c.disputed else "official"])
 
         def effect() -> None:
             assert c is not None
-            c.status, c.pending = TERMINATED, None
+            c.status, c.pending, c.disputed = TERMINATED, None, False
 
         self._run(allowed, f"{actor} terminates {ocid}",
                   lambda: self.ledger.terminate(ACCOUNTS[actor], ocid, keccak(text="reasons")), effect, ocid=ocid, deep=True)
 
-    def act_dispute(self, actor: str, ocid: str, raise_: bool) -> None:
+    def act_dispute(self, actor: str, ocid: str, raise_: bool, reason: int = 0) -> None:
         c = self.contracts.get(ocid)
+        why = keccak(text=f"why {reason}")
         if raise_:
             allowed = (not self.paused and c is not None and c.status == ACTIVE and self._party(c, actor) is not None
-                       and not c.disputed)
-            action = lambda: self.ledger.raise_dispute(ACCOUNTS[actor], ocid, keccak(text="why"))  # noqa: E731
+                       and not c.disputed and why != c.last_reason)
+            action = lambda: self.ledger.raise_dispute(ACCOUNTS[actor], ocid, why)  # noqa: E731
         else:
             allowed = not self.paused and actor in self.roles["arbiter"] and c is not None and c.disputed
             action = lambda: self.ledger.resolve_dispute(ACCOUNTS[actor], ocid, keccak(text="how"))  # noqa: E731
@@ -496,6 +516,8 @@ class LedgerMachine(RuleBasedStateMachine):
         def effect() -> None:
             assert c is not None
             c.disputed = raise_
+            if raise_:
+                c.last_reason, c.disputes = why, c.disputes + 1
 
         self._run(allowed, f"{actor} {'raises a dispute on' if raise_ else 'resolves the dispute of'} {ocid}", action,
                   effect, ocid=ocid)
@@ -505,8 +527,8 @@ class LedgerMachine(RuleBasedStateMachine):
         """`changes`: (index, amount, k, mask over the contract's inspectors) each."""
         c = self.contracts.get(ocid)
         side = self._party(c, actor) if c is not None else None
-        allowed = (not self.paused and c is not None and c.status == ACTIVE and side is not None
-                   and new_value <= c.original * (BPS + AMENDMENT_CAP_BPS) // BPS and new_value >= c.funded)
+        allowed = (not self.paused and c is not None and c.status == ACTIVE and not c.disputed and side is not None
+                   and self._value_allowed(c, new_value))
 
         def effect() -> None:
             assert c is not None
@@ -517,6 +539,14 @@ class LedgerMachine(RuleBasedStateMachine):
                                                         keccak(text=f"rationale {rationale}"),
                                                         self._changes(c, changes)),
                   effect, ocid=ocid, deep=True)
+
+    def _value_allowed(self, c: ContractModel, new_value: int) -> bool:
+        """Within the cap, not below what is funded or paid, and the unpaid milestones can still repay
+        the advance (outstanding, or agreed while it can still be paid)."""
+        retention = c.retention_bps
+        advance = c.adv_outstanding if c.adv_paid else (c.advance if c.paid_value == 0 else 0)
+        return (max(c.funded, c.paid_value) <= new_value <= c.original * (BPS + AMENDMENT_CAP_BPS) // BPS
+                and advance <= (new_value - c.paid_value) * (BPS - retention - PENALTY_CAP_BPS) // BPS)
 
     def _changes(self, c: ContractModel | None, changes: list[tuple[int, int, int, int]]) -> list[MilestoneChange]:
         names = c.inspectors if c is not None else list(INSPECTORS)
@@ -544,7 +574,7 @@ class LedgerMachine(RuleBasedStateMachine):
             if not (mask != 0 and mask >> len(c.inspectors) == 0 and 1 <= k <= bin(mask).count("1")):
                 return None
             m.amount, m.k, m.mask, m.late = amount, k, mask, False
-        if len(ms) > 64 or sum(m.amount for m in ms if m.status != CANCELLED) > new_value:
+        if len(ms) > 64 or sum(m.amount for m in ms if m.status != CANCELLED) != new_value:
             return None
         return ms, cancelled
 
@@ -552,9 +582,9 @@ class LedgerMachine(RuleBasedStateMachine):
                     changes: tuple[tuple[int, int, int, int], ...]) -> None:
         c = self.contracts.get(ocid)
         side = self._party(c, actor) if c is not None else None
-        allowed = (not self.paused and c is not None and c.status == ACTIVE and side is not None
+        allowed = (not self.paused and c is not None and c.status == ACTIVE and not c.disputed and side is not None
                    and c.pending == (not side, new_value, rationale, tuple(changes))
-                   and new_value >= c.funded)
+                   and self._value_allowed(c, new_value))
         amended = self._amended(c, new_value, tuple(changes)) if allowed else None  # type: ignore[arg-type]
         allowed = allowed and amended is not None
 
@@ -604,7 +634,8 @@ class LedgerMachine(RuleBasedStateMachine):
         contractor=st.sampled_from(("contractor", "contractor", "contractor2", "contractor2", "official", "inspector1",
                                     "zero")),
         category=st.sampled_from((Category.WORKS, Category.WORKS, Category.GOODS, Category.SERVICES)),
-        value=st.one_of(st.integers(1, 2_000_000), st.just(0)),
+        # Mostly the milestones' total (-1), as the registry requires; sometimes any value.
+        value=st.one_of(st.just(-1), st.just(-1), st.just(-1), st.integers(1, 2_000_000), st.just(0)),
         advance=st.sampled_from(("none", "none", "some", "max", "over")),
         milestones=st.lists(
             st.tuples(
@@ -626,6 +657,8 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             self.counter += 1
             ocid = f"ocds-prop01-{self.counter:04d}"
+        if value == -1:
+            value = sum(m[0] for m in milestones)
         most = value * (BPS - (WORKS_RETENTION_BPS if category == Category.WORKS else 0) - PENALTY_CAP_BPS) // BPS
         amount = {"none": 0, "some": value // 10, "max": most, "over": most + 1}[advance]
         self.act_register(actor, PILOT_AGENCY if known_agency else UNKNOWN_AGENCY, contractor, category, value,
@@ -675,9 +708,10 @@ class LedgerMachine(RuleBasedStateMachine):
     def terminate(self, actor: str, pick: int) -> None:
         self.act_terminate(actor, self._pick(pick))
 
-    @rule(actor=prefer("contractor", "official", "arbiter"), pick=st.integers(0, 1000), raise_=st.booleans())
-    def dispute(self, actor: str, pick: int, raise_: bool) -> None:
-        self.act_dispute(actor, self._pick(pick), raise_)
+    @rule(actor=prefer("contractor", "official", "arbiter"), pick=st.integers(0, 1000), raise_=st.booleans(),
+          reason=st.integers(0, 2))
+    def dispute(self, actor: str, pick: int, raise_: bool, reason: int) -> None:
+        self.act_dispute(actor, self._pick(pick), raise_, reason)
 
     @rule(actor=prefer("official", "contractor", "contractor2"), pick=st.integers(0, 1000),
           value=st.sampled_from(("same", "up", "cap", "over-cap", "below-funded")), rationale=st.integers(0, 2),
@@ -719,30 +753,36 @@ class LedgerMachine(RuleBasedStateMachine):
              "reclaim official", "pay_advance official", "pause guardian", "unpause guardian", "amend official")
 
     @precondition(lambda self: self.counter < 40)
-    @rule(category=st.sampled_from((Category.WORKS, Category.GOODS)), k=st.integers(1, 3), advance=st.booleans(),
+    @rule(category=st.sampled_from((Category.WORKS, Category.GOODS)), k=st.integers(1, 3),
+          advance=st.sampled_from(("none", "upfront", "late")),
           funding=st.sampled_from(("full", "full", "first", "short")), late=st.booleans(),
           moves=st.lists(st.sampled_from(MOVES), max_size=8))
-    def scenario(self, category: Category, k: int, advance: bool, funding: str, late: bool, moves: list[str]) -> None:
+    def scenario(self, category: Category, k: int, advance: str, funding: str, late: bool, moves: list[str]) -> None:
         self._drive(category, k, advance, funding, late, moves)
 
     # The same, aimed at what a seeded bug needs: a few moves before the approvals (an approval
     # repeated, an inspector revoked between approvals), then every inspector approves (the milestone
     # is paid unless the model says otherwise), then moves after (withdrawals by the wrong account).
     BEFORE = ("approve inspector1", "approve inspector1", "revoke inspector1", "revoke inspector2",
-              "approve+revoke inspector1", "approve+revoke inspector2", "reject inspector3")
+              "approve+revoke inspector1", "approve+revoke inspector2", "reject inspector3",
+              "approve+recertify inspector1", "approve+recertify inspector2")
     AFTER = ("withdraw contractor", "withdraw contractor2", "withdraw official", "withdraw inspector2",
-             "approve inspector1", "reclaim official", "terminate official")
+             "approve inspector1", "reclaim official", "terminate official", "pay_advance official")
 
     @precondition(lambda self: self.counter < 40)
     @rule(k=st.integers(1, 3), funding=st.sampled_from(("full", "full", "short")), overcommit=st.integers(0, 4),
+          advance=st.sampled_from(("none", "late")),
           before=st.lists(st.sampled_from(BEFORE), max_size=3), after=st.lists(st.sampled_from(AFTER), max_size=3))
-    def scenario_attack(self, k: int, funding: str, overcommit: int, before: list[str], after: list[str]) -> None:
+    def scenario_attack(self, k: int, funding: str, overcommit: int, advance: str, before: list[str],
+                        after: list[str]) -> None:
         approvals = ["approve inspector1", "approve inspector2", "approve inspector3"]
-        self._drive(Category.WORKS, k, False, funding, False, before + approvals + after,
+        self._drive(Category.WORKS, k, advance, funding, False, before + approvals + after,
                     overcommit=overcommit == 0)
 
-    def _drive(self, category: Category, k: int, advance: bool, funding: str, late: bool, moves: list[str],
+    def _drive(self, category: Category, k: int, advance: str, funding: str, late: bool, moves: list[str],
                overcommit: bool = False) -> None:
+        """`advance`: none; upfront (100,000, paid before any work); late (600,000 = all but milestone 0,
+        agreed but not paid: a `pay_advance` move after milestone 0 is paid must be refused)."""
         self.counter += 1
         ocid = self.focus = f"ocds-prop01-{self.counter:04d}"
         value = 1_000_000
@@ -759,13 +799,14 @@ class LedgerMachine(RuleBasedStateMachine):
             self.act_categories("admin", PILOT_AGENCY, list(Category))
         if self.balances["official"] < value:
             self.act_mint("treasury", "official", value)
-        second = 700_000 if overcommit else 500_000  # overcommitted: the milestones exceed the value
-        self.act_register("official", PILOT_AGENCY, "contractor", category, value, 100_000 if advance else 0,
+        second = 700_000 if overcommit else 600_000  # overcommitted: the milestones exceed the value
+        self.act_register("official", PILOT_AGENCY, "contractor", category, value,
+                          {"none": 0, "upfront": 100_000, "late": 600_000}[advance],
                           [(400_000, k, list(INSPECTORS), late), (second, 1, ["inspector1", "inspector2"], False)],
                           ocid)
         self.act_accept("contractor", ocid)
         self.act_fund("official", ocid, {"full": value, "first": 400_000, "short": 150_000}[funding])
-        if advance:
+        if advance == "upfront":
             self.act_pay_advance("official", ocid)
         self.act_submit("contractor", ocid, 0)
         for move in moves:
@@ -775,6 +816,10 @@ class LedgerMachine(RuleBasedStateMachine):
             elif verb == "approve+revoke":  # an approval whose inspector is revoked before the others
                 self.act_approve(actor, ocid, 0)
                 self.act_role("admin", "inspector", actor, False)
+            elif verb == "approve+recertify":  # ... and certified again: the approval stays void
+                self.act_approve(actor, ocid, 0)
+                self.act_role("admin", "inspector", actor, False)
+                self.act_role("admin", "inspector", actor, True)
             elif verb in ("revoke", "certify"):
                 self.act_role("admin", "inspector", actor, verb == "certify")
             elif verb == "withdraw":
@@ -787,11 +832,12 @@ class LedgerMachine(RuleBasedStateMachine):
                 self.act_dispute(actor, ocid, verb == "dispute")
             elif verb in ("pause", "unpause"):
                 self.act_pause(actor, verb == "pause")
-            elif verb == "amend":  # cancel milestone 1 with the contractor's consent
+            elif verb == "amend":  # cancel milestone 1 and add its amount back as milestone 2 (consented)
                 c = self.contracts.get(ocid)
                 new_value = c.value if c else value
-                self.act_propose(actor, ocid, new_value, 7, [(1, 0, 0, 0)])
-                self.act_consent("contractor", ocid, new_value, 7, ((1, 0, 0, 0),))
+                changes = ((1, 0, 0, 0), (2, second, 1, 0b011))
+                self.act_propose(actor, ocid, new_value, 7, list(changes))
+                self.act_consent("contractor", ocid, new_value, 7, changes)
             else:
                 getattr(self, f"act_{verb}")(actor, ocid)
 
@@ -855,6 +901,8 @@ class LedgerMachine(RuleBasedStateMachine):
         assert chain_c == model_c, f"{ocid}: contract {chain_c}, model {model_c}"
         cap = gc.original_value * (BPS + gc.terms.amendment_cap_bps) // BPS
         assert gc.value <= cap, f"{ocid}: value {gc.value} above the cap {cap}"
+        assert gc.paid_value == c.paid_value, f"{ocid}: paid {gc.paid_value}, model {c.paid_value}"
+        self._check_liveness(ocid, gc, a)
         if not deep:  # the milestones did not move: the model's total stands for them
             assert sum(m.amount for m in c.milestones if m.status != CANCELLED) <= gc.value
             return
@@ -872,6 +920,22 @@ class LedgerMachine(RuleBasedStateMachine):
             if mm.status == CANCELLED:  # a cancelled milestone keeps whatever it had
                 chain_m, model_m = chain_m[2:3], model_m[2:3]
             assert chain_m == model_m, f"{ocid}#{m.index}: milestone {chain_m}, model {model_m}"
+
+    def _check_liveness(self, ocid: str, gc: Any, a: Any) -> None:
+        """Liveness, read on the chain: an active, undisputed, fully funded contract can pay each of
+        its unpaid milestones once verified (PaymentEscrow.release's arithmetic, without a late
+        penalty: the payment that asks the most of the escrow), and all of them in turn."""
+        if gc.status != ACTIVE or gc.disputed or a.funded != gc.value:
+            return
+        unpaid, outstanding = gc.value - gc.paid_value, a.advance_outstanding
+        assert a.held + outstanding >= unpaid, f"{ocid}: holds {a.held} + advance {outstanding} < unpaid {unpaid}"
+        for m in self.ledger.milestones(ocid):
+            if m.status in (PAID, CANCELLED):
+                continue
+            retention = m.amount * gc.terms.works_retention_bps // BPS
+            recovery = min(-(-outstanding * m.amount // unpaid), outstanding, m.amount - retention) if outstanding else 0
+            assert a.held >= m.amount - recovery, \
+                f"{ocid}#{m.index}: a funded contract cannot pay it: holds {a.held}, needs {m.amount - recovery}"
 
     def _read_events(self) -> None:
         """Fold the logs of the blocks mined since the last check into the chain's own record."""
@@ -897,6 +961,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def _on_event(self, name: str, args: Any, block: int) -> None:
         if name in ("RoleGranted", "RoleRevoked"):
             assert self.role_touched & set(ROLES), f"{name} {args['role'].hex()} outside a role action"
+            if name == "RoleRevoked" and bytes(args["role"]) == INSPECTOR_ROLE:
+                for approvers in self.round_approvals.values():  # its approvals never count again
+                    approvers.discard(to_checksum_address(args["account"]))
             return
         if name == "PaymentWithdrawn":
             who = NAME_OF[to_checksum_address(args["contractor"])]

@@ -30,27 +30,33 @@ from .machine import machine_for
 MUTANTS: dict[str, tuple[str, str, str]] = {
     # approve twice: the second approval of one inspector counts again
     "approve-twice": ("milestones/MilestoneVerifier.sol",
-                      r"if \(m\.approvals\.contains\(slot\)\) revert AlreadyApproved\(msg\.sender, id, index\);", ""),
+                      r"if \(m\.approvals\.contains\(slot\) && _epochAt\(epochs, slot\) == uint16\(epoch\)\) \{",
+                      "if (false) {"),
     # withdraw without the contractor check: anyone drains the contractor's credit
     "anyone-withdraws": ("escrow/PaymentEscrow.sol",
-                         r"if \(msg\.sender != (c\.)?contractor\) revert IContractRegistry\.NotContractor\(msg\.sender, id\);",
-                         ""),
+                         r"if \(msg\.sender != (c\.)?contractor\) revert NotContractor\(msg\.sender, id\);", ""),
     # approve without checking the inspector role: a revoked inspector still approves
-    "revoked-inspector-approves": ("milestones/MilestoneVerifier.sol", r" && registry\.isInspector\(msg\.sender\)", ""),
+    "revoked-inspector-approves": ("milestones/MilestoneVerifier.sol", r"if \(epoch != 0\) return \(i, epoch\);",
+                                   "return (i, epoch);"),
     # a revoked inspector's earlier approvals still count towards k
     "revoked-approvals-count": ("milestones/MilestoneVerifier.sol",
-                                r"approvals\.contains\(i\) && registry\.isInspector\(inspectors\[i\]\)",
-                                "approvals.contains(i)"),
+                                r"if \(epoch != 0 && uint16\(epoch\) == _epochAt\(epochs, i\)\)", "if (true)"),
+    # issue 7: an approval from before a revocation counts again once the inspector is certified again
+    "stale-approval-counts": ("milestones/MilestoneVerifier.sol",
+                              r"if \(epoch != 0 && uint16\(epoch\) == _epochAt\(epochs, i\)\)", "if (epoch != 0)"),
     # credit before checking held: the payment is credited even when the escrow does not hold it
     "credit-before-held-check": ("escrow/PaymentEscrow.sol",
                                  r"if \(a\.held < net \+ retention\) revert InsufficientEscrow\(id, a\.held, net \+ retention\);"
                                  r"\s*a\.held -= uint128\(net \+ retention\);",
                                  "unchecked { a.held -= uint128(net + retention); }"),
-    "milestones-exceed-value": ("registry/ContractRegistry.sol",
-                                r"if \(total > value\) revert MilestonesExceedValue\(total, value\);", ""),
+    "milestone-total-unchecked": ("registry/ContractRegistry.sol",
+                                  r"if \(total != value\) revert MilestoneTotalMismatch\(total, value\);", ""),
     "k-minus-one-approvals": ("milestones/MilestoneVerifier.sol",
-                              r"_certifiedCount\(id, approvals\) < m\.requiredApprovals",
-                              "_certifiedCount(id, approvals) + 1 < m.requiredApprovals"),
+                              r"_countingMask\(id, approvals, epochs\)\.count\(\) < m\.requiredApprovals",
+                              "_countingMask(id, approvals, epochs).count() + 1 < m.requiredApprovals"),
+    # issue 7 liveness: the advance paid after a milestone leaves the last one unpayable
+    "advance-after-payment": ("escrow/PaymentEscrow.sol",
+                              r"if \(c\.paidValue != 0\) revert AdvanceAfterPayment\(id, c\.paidValue\);", ""),
 }
 
 HUNT = settings(max_examples=60, stateful_step_count=30, deadline=None, database=None,
