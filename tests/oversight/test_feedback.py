@@ -129,3 +129,26 @@ def test_records_wait_and_go_in_one_batch(app, clock) -> None:  # type: ignore[n
     assert batch is not None and batch.leaves == ids
     assert all(ov.anchoring.proof(i).verify() for i in ids)
     assert ov.anchor_pending() is None
+
+
+def test_escalations_reach_each_auditors_inbox_once(ov: Oversight, clock) -> None:  # type: ignore[no-untyped-def]
+    from govledger.notifications import Person, create_tables, inbox, remember
+    from govledger.oversight.escalation import (
+        notify_after_each_sync,
+        notify_escalations,
+    )
+
+    create_tables(ov.app.engine)
+    remember(ov.app.engine, Person("dev:auditor", "auditor", None, ("auditor",), None))
+    remember(ov.app.engine, Person("dev:official", "official", None, ("official",), "X"))
+    report(ov)
+    unsubscribe = notify_after_each_sync(ov)
+    ov.app.sync()
+    assert inbox(ov.app.engine, "dev:auditor") == []
+    clock.now += 15 * DAY
+    ov.app.sync()
+    (notice,) = inbox(ov.app.engine, "dev:auditor")
+    assert notice.kind == "feedback_escalated" and notice.link.endswith("#feedback")
+    assert notify_escalations(ov) == 0  # once per report
+    assert inbox(ov.app.engine, "dev:official") == []
+    unsubscribe()

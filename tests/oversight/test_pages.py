@@ -66,8 +66,11 @@ def test_a_report_an_answer_and_a_bad_rating_that_escalates(api, visitor: TestCl
     assert post(official, PAGE, f"/oversight/feedback/{rid}/answer", {"answer": "We will inspect."}).status_code == 303
     aid = re.search(r'/oversight/answer/(0x[0-9a-f]{64})/rate', citizen.get(PAGE).text).group(1)  # type: ignore[union-attr]
     assert post(citizen, PAGE, f"/oversight/answer/{aid}/rate", {"score": "1"}).status_code == 303
-    desk = signed(api, "auditor").get("/oversight?lang=en").text
+    auditor = signed(api, "auditor")
+    desk = auditor.get("/oversight?lang=en").text
     assert "the author rated the answer 1 of 5" in desk
+    inbox = auditor.get("/inbox?lang=en").text
+    assert "A citizen's report was escalated to the auditors" in inbox and f"{PAGE}#feedback" in inbox
     assert visitor.get("/oversight").status_code == 401
 
 

@@ -24,6 +24,7 @@ KINDS = {  # kind -> (English msgid of its title, the roles that may choose it)
     "dispute_opened": N_("A dispute was opened"),
     "red_flag": N_("A red flag was raised"),
     "support_answer": N_("Your support question was answered"),
+    "feedback_escalated": N_("A citizen's report was escalated to the auditors"),  # govledger.oversight
 }
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ...oversight import Actor, OversightError, complaints, feedback, monitoring
+from ...oversight.escalation import notify_escalations
 from ...oversight.publication import public_view
 from ...oversight.service import Oversight
 from ...pilot import PILOT_AGENCY
@@ -126,7 +127,9 @@ async def post_answer(rid: str, body: TextIn, request: Request, principal: Perso
 @router.post("/answers/{rid}/rating", summary="Rate an answer (the author of the report, once)")
 async def post_rating(rid: str, body: RatingIn, request: Request, principal: Person) -> dict[str, Any]:
     who = actor(request, principal)
-    return written(await call(request, lambda ov: feedback.rate(ov, who, rid, body.score)))
+    record = await call(request, lambda ov: feedback.rate(ov, who, rid, body.score))
+    await call(request, notify_escalations)  # a bad rating reaches the auditors at once
+    return written(record)
 
 
 @router.get("/escalated", summary="Reports escalated to the auditors")

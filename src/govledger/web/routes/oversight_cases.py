@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from ...errors import GovLedgerValueError
 from ...oversight import complaints, feedback, monitoring
+from ...oversight.escalation import notify_escalations
 from ...oversight.service import Oversight
 from ..context import redirect, render, translate, user_of
 from ..guards import PageRefused, form_of, signed_in, text, upload
@@ -71,6 +72,7 @@ async def rate_post(request: Request, rid: str) -> Response:
     user = signed_in(request)
     form = await form_of(request)
     record = await run(request, lambda ov: feedback.rate(ov, actor_of(user), rid, number(text(form, "score"), 0)))
+    await run(request, notify_escalations)  # a bad rating reaches the auditors at once
     return redirect(back(record.ocid, "#feedback"), translate(request, SAVED))
 
 

@@ -27,8 +27,15 @@ T = TypeVar("T")
 
 
 def oversight_of(request: Request) -> Oversight:
+    """The server App's oversight; made on first use, when it also starts telling auditors of escalations."""
     state = request.app.state.server
-    return of_app(state.app, lock=state.write_lock, settings=OversightSettings.from_env())
+    fresh = getattr(state.app, "_oversight", None) is None
+    ov = of_app(state.app, lock=state.write_lock, settings=OversightSettings.from_env())
+    if fresh:
+        from ...oversight.escalation import notify_after_each_sync
+
+        notify_after_each_sync(ov)
+    return ov
 
 
 def actor_of(user: WebUser | None) -> Actor | None:
