@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from govledger.notifications import KINDS
+
 from .conftest import csrf_of, sign_in
 
 
@@ -45,10 +47,10 @@ def test_everyErrorPage_linksToHelp(browser_client: TestClient) -> None:
 def test_preferences_areSavedPerPerson(browser_client: TestClient) -> None:
     sign_in(browser_client, "inspector2")
     page = browser_client.get("/inbox/preferences")
-    assert page.text.count("checked") == 12  # six kinds, two channels, all on by default
+    assert page.text.count(" checked>") == 2 * len(KINDS)  # every kind, two channels, all on by default
     saved = browser_client.post("/inbox/preferences", data={"csrf": csrf_of(page.text), "red_flag:inbox": "on"})
     assert saved.status_code == 303
-    assert browser_client.get("/inbox/preferences").text.count("checked") == 1
+    assert browser_client.get("/inbox/preferences").text.count(" checked>") == 1
 
 
 def test_preferences_takeAnEmailAddress_andRefuseOneThatIsNot(browser_client: TestClient) -> None:
