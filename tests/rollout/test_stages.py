@@ -64,8 +64,12 @@ def test_status_names_an_allowlist_behind_the_plan(sandbox) -> None:  # type: ig
         in ok(data, "rollout", "status")
 
 
-def test_gates_count_disputes_red_flags_and_unanswered_questions(sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_gates_count_mismatches_disputes_red_flags_and_unanswered_questions(sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data = sandbox("disputed")
+    sp2d = tmp_path / "sp2d.csv"  # the treasury paid a milestone the ledger never released
+    sp2d.write_text("number,date,amount,account,reference\nSP2D-0001,2026-11-30,\"1,000,000\","
+                    "0x01D06dD7b9EA67Fe5c3Ab856Ac30c1e9B46687c8,ocds-demo01-2026-PUPR-001#2\n")
+    ok(data, "finance", "import", str(sp2d))
     ok(data, "contract", "dispute", "ocds-demo01-2026-PUPR-001", "--reason-hash", "0x" + "22" * 32, "--as", "contractor")
     with App.open(data) as app:
         now = int(app.ledger.w3.eth.get_block("latest")["timestamp"])
@@ -75,6 +79,8 @@ def test_gates_count_disputes_red_flags_and_unanswered_questions(sandbox) -> Non
         strict = Thresholds(on_time_min_pct=0, red_flags_max=1, unanswered_support_max=2)
         assert {g.name: g.measured for g in measure(app, strict, now)}["support questions unanswered after 3 days"] == 0
         gates = {g.name: g for g in measure(app, strict, now + 4 * 86400)}
+    mismatches = gates["reconciliation mismatches"]
+    assert (mismatches.measured, mismatches.ok, mismatches.detail) == (1, False, "1 disbursed-without-release")
     assert (gates["open disputes"].measured, gates["open disputes"].ok) == (1, False)
     assert gates["open disputes"].detail == "ocds-demo01-2026-PUPR-001"
     assert gates["red flags"].measured >= 2 and not gates["red flags"].ok
