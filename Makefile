@@ -68,7 +68,8 @@ serve: setup
 deploy: setup
 	$(BIN)/python scripts/deploy.py --data-dir $(DATA_DIR)
 
-# ape lives in its own environment: it pins web3<8, pytest<9, click<8.2.
+# ape in its own environment (it pins web3<8, pytest<9, click<8.2): in ape-project/, `ape compile`,
+# `ape test` and `ape run deploy` (ape's test network, then anvil). See docs/developers.md.
 ape-check: node_modules/.installed
 	bash scripts/ape_check.sh
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Compile contracts/ with ape + ape-solidity, offline, through the solcjs adapter scripts/solc.
-# ape pins web3<8, pytest<9 and click<8.2, so it lives in its own venv (.venv-ape), and the
-# compiler folder py-solc-x reads is kept inside that venv rather than in ~/.solcx.
+# ape for developers, offline: in ape-project/, `ape compile` (contracts/ through the solcjs adapter
+# scripts/solc), `ape test` (ape-project/tests on ape's local test network) and `ape run deploy`, on
+# that network and on an anvil node. ape pins web3<8, pytest<9 and click<8.2, so it lives in its own
+# venv (.venv-ape), and the compiler folder py-solc-x reads is kept inside that venv, not in ~/.solcx.
 #
-# Usage: scripts/ape_check.sh [CONTRACTS_PROJECT_DIR]   (default: the repository root)
+# Usage: scripts/ape_check.sh [APE_PROJECT_DIR]   (default: ROOT/ape-project)
 # Env:   PYTHON (interpreter for the venv, default python3), APE_VENV (default ROOT/.venv-ape)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PROJECT="$(cd "${1:-$ROOT}" && pwd)"
+PROJECT="$(cd "${1:-$ROOT/ape-project}" && pwd)"
 VENV="${APE_VENV:-$ROOT/.venv-ape}"
 APE_PINS=("eth-ape==0.8.52" "ape-solidity==0.8.6")
 
@@ -32,4 +33,24 @@ ln -sfn "$ROOT/scripts/solc" "$SOLCX_BINARY_PATH/solc-v$version"
 
 cd "$PROJECT"
 "$VENV/bin/ape" compile --force
-echo "ape_check: ape compile passed in $PROJECT"
+echo "ape_check: ape compile passed"
+"$VENV/bin/ape" test
+echo "ape_check: ape test passed"
+"$VENV/bin/ape" run deploy --demo-roles
+echo "ape_check: ape run deploy passed on ape's test network"
+
+# The same deploy on anvil (npm @foundry-rs/anvil) through ape's built-in node provider. anvil's chain id
+# is set to 1337, the one ape's local network signs for.
+anvil_bin="$(ls "$ROOT"/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -1)"
+[ -x "$anvil_bin" ] || { echo "ape_check: no anvil under node_modules: run \`npm ci\`" >&2; exit 1; }
+port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$anvil_bin" --port "$port" --chain-id 1337 --silent &
+anvil_pid=$!
+trap 'kill "$anvil_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+    curl -sf -o /dev/null -H 'content-type: application/json' \
+        --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$port" && break
+    sleep 0.2
+done
+"$VENV/bin/ape" run deploy --demo-roles --network "ethereum:local:http://127.0.0.1:$port"
+echo "ape_check: ape run deploy passed on anvil"
