@@ -103,7 +103,8 @@ def module_page(name: str) -> str:
         elif inspect.isfunction(value) or inspect.isbuiltin(value):
             lines += [f"### `{item}{signature(value)}`", ""] + ([doc(value), ""] if doc(value) else [])
         else:
-            lines += [f"### `{item}`", "", f"Constant: `{ADDRESS.sub('', repr(value))[:200]}`", ""]
+            shown = repr(sorted(value, key=repr)) if isinstance(value, (set, frozenset)) else repr(value)  # no hash order
+            lines += [f"### `{item}`", "", f"Constant: `{ADDRESS.sub('', shown)[:200]}`", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
