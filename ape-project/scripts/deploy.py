@@ -8,7 +8,6 @@
 import click
 from ape import accounts, chain
 from ape.cli import ConnectedProviderCommand, account_option
-
 from ledger_suite import PILOT_AGENCY, agency_id, appoint, deploy_suite
 
 

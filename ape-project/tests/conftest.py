@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pytest
 from eth_utils import keccak
-
 from ledger_suite import PILOT_AGENCY, agency_id, appoint, deploy_suite
 
 AGENCY = agency_id(PILOT_AGENCY)

@@ -6,10 +6,9 @@ from types import SimpleNamespace
 
 import ape
 import pytest
+from conftest import AGENCY, GOODS, VALUE
 from eth_account import Account
 from eth_utils import keccak
-
-from conftest import AGENCY, GOODS, VALUE
 from ledger_suite import agency_id
 
 LIMIT = 255  # amendments and disputes per contract (8-bit counters)
