@@ -91,9 +91,21 @@ class App:
                 self._engine = create_engine("sqlite://", poolclass=StaticPool,
                                              connect_args={"check_same_thread": False})
                 create_read_model(self._engine)
+            elif self.read_only:
+                from .readmodel.engine import open_read_only
+
+                self._engine = open_read_only(self.data_dir)  # type: ignore[arg-type]
             else:
                 self._engine = open_read_model(self.db_url, self.data_dir)
         return self._engine
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the read model is a file in a data directory this process cannot write (a read-only
+        mount, an archive): it is read as it is, and :meth:`sync` refuses."""
+        import os
+
+        return self.db_url is None and self.data_dir is not None and not os.access(self.data_dir, os.W_OK)
 
     @property
     def reads(self) -> ReadModelReader:
@@ -110,6 +122,10 @@ class App:
         """
         if self.ledger.deployment is None:
             return None
+        if self.read_only:
+            from .errors import GovLedgerError
+
+            raise GovLedgerError(f"{self.data_dir} is read-only: the read model there cannot be brought up to date")
         from .readmodel import Indexer
 
         with self._sync_lock:

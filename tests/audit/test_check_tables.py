@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from web3 import Web3
 
 from govledger.audit import check
+from govledger.app import App
 from govledger.cli import cli
 from govledger.cli._context import AppContext
 from govledger.errors import GovLedgerError
@@ -83,8 +84,9 @@ def test_unreachableChain_raisesInsteadOfReportingOrHidingIt(scenario: Scenario,
 def test_cli_check_unreachableChain_exits2WithOneLine(scenario: Scenario, indexed: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch, options: list[str]) -> None:
     copy_db(indexed, tmp_path / "readmodel.sqlite")
-    dead = unreachable(scenario)
-    monkeypatch.setattr(AppContext, "ledger", property(lambda self: dead))
+    opened = App(unreachable(scenario), data_dir=tmp_path)  # type: ignore[arg-type]
+    monkeypatch.setattr(AppContext, "app", property(lambda self: opened))
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "audit", "check", *options])
+    opened.engine.dispose()
     assert result.exit_code == 2, result.output
     assert result.output.startswith("Error: could not read ") and "Traceback" not in result.output

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from govledger.cli import audit_more_cli  # noqa: F401  (adds the commands, as cli/__init__ will)
+from govledger.app import App
 from govledger.cli import cli
 from govledger.cli._context import AppContext
 
@@ -23,8 +24,10 @@ from conftest import YEAR
 def data_dir(scenario: Scenario, indexed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A data directory holding the indexed read model; commands reach the scenario's chain."""
     copy_db(indexed, tmp_path / "readmodel.sqlite")
-    monkeypatch.setattr(AppContext, "ledger", property(lambda self: scenario.ledger))
+    opened = App(scenario.ledger, data_dir=tmp_path)  # the commands' App: this read model, the scenario's chain
+    monkeypatch.setattr(AppContext, "app", property(lambda self: opened))
     yield tmp_path
+    opened.engine.dispose()
 
 
 def run(data_dir: Path, *args: str) -> Result:
@@ -108,9 +111,14 @@ def test_evidence_unknownOcid_failsWithOneLine(data_dir: Path, tmp_path: Path) -
 
 def test_check_sync_indexesAnEmptyReadModelFirst(scenario: Scenario, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(AppContext, "ledger", property(lambda self: scenario.ledger))
+    apps: dict[Path, App] = {}  # one App per data directory, over the scenario's chain
+    monkeypatch.setattr(AppContext, "app", property(
+        lambda self: apps.setdefault(self.data_dir, App(scenario.ledger, data_dir=self.data_dir))))
     result = run(tmp_path, "check", "--sync", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["ok"] and out["contracts"] == 6 and out["to_block"] == scenario.head
+    (tmp_path / "empty").mkdir()
     assert run(tmp_path / "empty", "check", "--json").exit_code == 0  # nothing indexed: nothing to contradict
+    for opened in apps.values():
+        opened.engine.dispose()

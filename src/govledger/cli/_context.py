@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -46,6 +47,7 @@ class AppContext:
         self.gas_price = gas_price
         self.create = False  # only `init` sets it: no other command makes a chain
         self.lock_timeout: float | None = None  # None: the ledger's default wait for another writer
+        self.db_url: str | None = None  # a command's --db (default: SQLite in the data directory)
         self._app: App | None = None
         self._reader: ReadModelReader | None = None
         self._served: str | None = None
@@ -69,7 +71,7 @@ class AppContext:
 
             self._app = App.open(self.data_dir, rpc_url=self.rpc_url or self.served_rpc_url,
                                  manifest=self.manifest, gas_price=self.gas_price, create=self.create, lock_timeout=self.lock_timeout,
-                                 signer=DemoSigner())
+                                 signer=DemoSigner(), db_url=self.db_url)
         return self._app
 
     @property
@@ -104,6 +106,10 @@ class AppContext:
         checkpoint = reader.checkpoint()
         if checkpoint is not None and (checkpoint.block_number, checkpoint.block_hash) == (head.number, head.hash):
             return reader
+        if checkpoint is not None and not os.access(self.data_dir, os.W_OK):
+            click.echo(f"note: {self.data_dir} is read-only: the read model answers as of block "
+                       f"{checkpoint.block_number} (the chain is at {head.number})", err=True)
+            return reader
         from ..chain import ChainLockedError
 
         try:
@@ -129,7 +135,9 @@ class AppContext:
         if self._app is None:
             return
         try:
-            if self.rpc_url is None and self.served_rpc_url is None:
+            if self._app.read_only:
+                click.echo(f"note: {self.data_dir} is read-only: the read model was not brought up to date", err=True)
+            elif self.rpc_url is None and self.served_rpc_url is None:
                 self._app.sync()
         except Exception as exc:  # the command itself succeeded; `audit replay` can catch up later
             click.echo(f"warning: the read model was not updated ({exc}); run `govledger audit replay`", err=True)

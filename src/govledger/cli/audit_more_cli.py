@@ -15,7 +15,7 @@ from ..audit import (
 )
 from ..audit.checks import reading_chain
 from ..errors import GovLedgerValueError
-from ..readmodel import ChainUnreachableError, Indexer, open_read_model
+from ..readmodel import ChainUnreachableError
 from ._context import AppContext, emit, json_option, pass_app
 from .audit_cli import audit
 
@@ -42,22 +42,21 @@ def flag_options(func: F) -> F:
 
 
 def _engine(app: AppContext, db_url: str | None, sync: bool) -> Any:
-    engine = open_read_model(db_url, app.data_dir)
+    """The read model of the command's App (opened with the ledger first, so a mistyped --data-dir is
+    refused before anything is made), synced first if asked. The App closes it when the command ends."""
+    app.db_url = db_url
+    opened = app.app
     if sync:
         with reading_chain("new blocks to index"):
-            Indexer.for_ledger(app.ledger, engine).sync()
-    return engine
+            opened.sync()
+    return opened.engine
 
 
 def _checked(ctx: click.Context, app: AppContext, db_url: str | None, sync: bool, tamper: bool) -> Any:
     """`check` (after a sync if asked), with an unreachable chain reported as an error with exit status 2
     (1 is for violations and refusals)."""
     try:
-        engine = _engine(app, db_url, sync)
-        try:
-            return check(engine, app.ledger, tamper=tamper)
-        finally:
-            engine.dispose()
+        return check(_engine(app, db_url, sync), app.ledger, tamper=tamper)
     except ChainUnreachableError as exc:
         click.echo(f"Error: {exc}", err=True)
         ctx.exit(2)
@@ -112,11 +111,8 @@ def flags_cmd(app: AppContext, db_url: str | None, sync: bool, as_of: datetime |
 
     engine = _engine(app, db_url, sync)
     now = _now(app, as_of)
-    try:
-        state = replay(load_rows(engine))
-        found = integration_flags(engine, now)  # finance reconciliation
-    finally:
-        engine.dispose()
+    state = replay(load_rows(engine))
+    found = integration_flags(engine, now)  # finance reconciliation
     flags = ledger_flags(state, now, FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
     flags += found
     from ..integrations.ocds.flags import imported_flags  # tender data from the OCDS import (R018, R003, ...)
@@ -148,11 +144,7 @@ def report_cmd(ctx: click.Context, app: AppContext, db_url: str | None, sync: bo
                          FlagSettings(value_creep_pct=value_creep_pct, withdrawal_days=withdrawal_days))
     from ..audit.integrations import integration_flags
 
-    engine = open_read_model(db_url, app.data_dir)
-    try:
-        flags += integration_flags(engine, now)  # finance reconciliation
-    finally:
-        engine.dispose()
+    flags += integration_flags(app.app.engine, now)  # finance reconciliation
     w3 = app.ledger.w3
     report = AuditReport(result.replay, result.violations, flags, now, int(w3.eth.chain_id), int(w3.eth.block_number))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,21 @@ def open_read_model(url: str | None, data_dir: Path | str | None = None, *, sche
     return engine
 
 
+def open_read_only(data_dir: Path | str) -> Engine:
+    """The SQLite read model of `data_dir`, opened without writing anything (a read-only directory or
+    mount: no tables created, no WAL index); NotFoundError when there is none."""
+    from sqlalchemy.pool import NullPool
+
+    from ..chain.head import connect_read_only
+    from ..errors import NotFoundError
+
+    path = Path(data_dir) / DB_FILE
+    if not path.is_file():
+        raise NotFoundError(f"no read model at {path}, and {data_dir} is read-only: run `govledger audit replay` "
+                            "where it can be written")
+    return create_engine("sqlite://", creator=lambda: connect_read_only(path), poolclass=NullPool)
+
+
 def create_read_model(engine: Engine) -> None:
     """Create the read model's tables that are missing, and add the columns and indexes that a read model
     written by an older version lacks (the projections are then recomputed from the stored events)."""
