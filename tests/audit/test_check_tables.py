@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 from web3 import Web3
 
-from govledger.audit import check
 from govledger.app import App
+from govledger.audit import check
 from govledger.cli import cli
 from govledger.cli._context import AppContext
 from govledger.errors import GovLedgerError

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import onchain, signin
 from .config import Entitlements, IdentityConfig
-from ..errors import GovLedgerValueError
+from ..errors import GovLedgerError, GovLedgerValueError
 from .directory import Person, PersonDirectory
 from .errors import CustodyError, IdentityConfigError, ProviderUnreachable, TokenError
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .tokens import TokenValidator
 
 
-class Unanswered(Exception):
+class Unanswered(GovLedgerError):
     """A source cannot say what a person is entitled to now (the reason is the message)."""
 
 

@@ -26,6 +26,8 @@ from eth_abi.encoding import TextStringEncoder
 from eth_abi.registry import registry
 from eth_utils import keccak, to_checksum_address
 
+from ..errors import GovLedgerValueError
+
 __all__ = ["UNKNOWN", "EventDecoder", "LogDecoder", "abi_type", "checksum", "contract_id_of", "normalize",
            "parse_args", "stored_row", "to_bytes", "to_hex", "to_json", "topic_of"]
 
@@ -99,7 +101,7 @@ def normalize(value: Any) -> Any:
         return {k: normalize(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [normalize(v) for v in value]
-    raise TypeError(f"cannot store {type(value).__name__} in the read model")
+    raise GovLedgerValueError(f"cannot store {type(value).__name__} in the read model")
 
 
 class EventDecoder:

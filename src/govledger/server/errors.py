@@ -29,7 +29,7 @@ _NO_GAS = ("cannot afford txn gas", "insufficient funds", "upfront cost exceeds 
 _UNAVAILABLE = ("ChainError", "ConnectionError", "Timeout", "ReadTimeout", "ConnectTimeout", "ProviderConnectionError")
 
 
-class ApiError(Exception):
+class ApiError(GovLedgerError):
     """A refusal with its HTTP status; raised by routes and dependencies."""
 
     def __init__(self, status: int, code: str, message: str, *, error: str | None = None,

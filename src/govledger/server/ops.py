@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import GovLedgerError
 from .errors import ApiError
 
 router = APIRouter(tags=["operations"])
@@ -189,5 +190,5 @@ class OperationsMiddleware:
                                         "client": client[0]}))
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(GovLedgerError):
+    """Stops the app reading a body past the limit; caught by the middleware, never leaves it."""

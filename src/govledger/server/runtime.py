@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from ..errors import GovLedgerValueError
 from .auth import Authenticator, Principal, client_address
 from .errors import ApiError, api_error_of, jsonable
 from .metrics import Metrics
@@ -225,4 +226,4 @@ def read_model_engine(app: Any) -> Engine:
         engine = getattr(app, name, None)
         if isinstance(engine, Engine):
             return engine
-    raise TypeError(f"{type(app).__name__} has no read model engine")
+    raise GovLedgerValueError(f"{type(app).__name__} has no read model engine")

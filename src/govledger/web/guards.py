@@ -19,7 +19,7 @@ from .i18n import N_
 from .sessions import WebUser, csrf_matches
 
 
-class PageRefused(Exception):
+class PageRefused(GovLedgerError):
     """Rendered as an error page with `status` and a message that says what to do."""
 
     def __init__(self, status: int, message: str) -> None:

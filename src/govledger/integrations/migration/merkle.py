@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from eth_utils import keccak
 
+from ...errors import GovLedgerValueError
+
 
 def leaf_hash(record: bytes) -> bytes:
     return keccak(keccak(record))
@@ -22,7 +24,7 @@ class MerkleTree:
 
     def __init__(self, leaves: Sequence[bytes]) -> None:
         if not leaves:
-            raise ValueError("a Merkle tree needs at least one leaf")
+            raise GovLedgerValueError("a Merkle tree needs at least one leaf")
         self.levels: list[list[bytes]] = [list(leaves)]
         while len(self.levels[-1]) > 1:
             level = self.levels[-1]

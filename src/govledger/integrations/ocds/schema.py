@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ...errors import GovLedgerValueError
+
 SCHEMA_FILES = ("release-schema.json", "release-package-schema.json", "record-package-schema.json",
                 "versioned-release-validation-schema.json")
 
@@ -22,7 +24,7 @@ SCHEMA_FILES = ("release-schema.json", "release-package-schema.json", "record-pa
 def load(name: str) -> dict[str, Any]:
     """One of the shipped schemas, by file name."""
     if name not in SCHEMA_FILES:
-        raise ValueError(f"no shipped OCDS schema {name!r}; shipped: {', '.join(SCHEMA_FILES)}")
+        raise GovLedgerValueError(f"no shipped OCDS schema {name!r}; shipped: {', '.join(SCHEMA_FILES)}")
     return json.loads((resources.files(__package__) / "schema" / name).read_text(encoding="utf-8"))
 
 

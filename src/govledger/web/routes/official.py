@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...accounts import DEMO_ADDRESSES
-from ...errors import GovLedgerError
+from ...errors import GovLedgerError, GovLedgerValueError
 from ...types import Address, Category, ContractSpec, MilestoneSpec, Sen
 from ..context import render, translate
 from ..guards import PageRefused, form_of, outcome, perform, signed_in, text, upload
@@ -111,7 +111,7 @@ def release_prefill(data: Any) -> dict[str, Any]:
     """The form's fields from an OCDS release: ocid, category, value, period and milestones."""
     release = data["releases"][-1] if isinstance(data, dict) and "releases" in data else data
     if not isinstance(release, dict) or not release.get("ocid"):
-        raise ValueError("no release with an ocid")
+        raise GovLedgerValueError("no release with an ocid")
     contract = (release.get("contracts") or [{}])[0]
     period = contract.get("period") or {}
     milestones = [{"amount": (m.get("value") or {}).get("amount"), "due": str(m.get("dueDate", ""))[:10]}
@@ -143,7 +143,7 @@ async def register_contract(request: Request) -> Response:
 def _spec(form: Any, agency: str, lang: str) -> ContractSpec:
     contractor = text(form, "contractor")
     if not is_address(contractor):
-        raise ValueError(f"contractor {contractor!r} is not an account address")
+        raise GovLedgerValueError(f"contractor {contractor!r} is not an account address")
     milestones = []
     for i in range(20):
         amount = text(form, f"m{i}_amount")
@@ -151,11 +151,11 @@ def _spec(form: Any, agency: str, lang: str) -> ContractSpec:
             continue
         inspectors = tuple(Address(to_checksum_address(a)) for a in form.getlist(f"m{i}_inspectors") if is_address(a))
         if not inspectors:
-            raise ValueError(f"milestone {i + 1} has no inspector")
+            raise GovLedgerValueError(f"milestone {i + 1} has no inspector")
         milestones.append(MilestoneSpec(amount=Sen(parse_rupiah(amount, lang)), due=date.fromisoformat(text(form, f"m{i}_due")),
                                         inspectors=inspectors, required_approvals=int(text(form, f"m{i}_k") or 1)))
     if not milestones:
-        raise ValueError("a contract needs at least one milestone")
+        raise GovLedgerValueError("a contract needs at least one milestone")
     advance = text(form, "advance")
     return ContractSpec(ocid=text(form, "ocid"), agency=agency, contractor=Address(to_checksum_address(contractor)),
                         category=Category[text(form, "category").upper()], value=Sen(parse_rupiah(text(form, "value"), lang)),
