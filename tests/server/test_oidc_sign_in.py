@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from govledger.accounts import demo_account
 from govledger.app import App
-from govledger.identity.config import IdentityConfig
+from govledger.cli import serve_cli
+from govledger.cli._context import AppContext
 from govledger.identity.devprovider import DevelopmentProvider
-from govledger.identity.funding import gas_funding
 from govledger.identity.service import IdentityService
 from govledger.identity.sync import ProviderSource, sync_roles
 from govledger.pilot import PILOT_AGENCY
@@ -38,15 +38,18 @@ def dev() -> Iterator[DevelopmentProvider]:
 @pytest.fixture(scope="module")
 def world(dev: DevelopmentProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, IdentityService]]:
     data_dir = tmp_path_factory.mktemp("oidc")
-    config = IdentityConfig.from_dict({
-        "mode": "development", "provider": {"issuer": dev.issuer, "audience": "govledger",
-                                            "client_secret_env": "DEV_CLIENT_SECRET"},
-        "roles": {"ppk": "official"}, "sync": {"grant": True}})
+    (data_dir / "identity.toml").write_text(
+        f'mode = "development"\n[provider]\nissuer = "{dev.issuer}"\naudience = "govledger"\n'
+        'client_secret_env = "DEV_CLIENT_SECRET"\n[roles]\nppk = "official"\n[sync]\ngrant = true\n')
     demo = open_app(data_dir)
-    # As `govledger serve` wires it on the embedded chain: each new custodial account is funded with gas.
-    fund = gas_funding(demo.ledger, config.custody, data_dir, embedded=True)
-    service = IdentityService(config, data_dir, environ=ENVIRON, on_create=fund)
-    app = App(demo.ledger, signer=service.signer, engine=demo.engine)  # the same ledger, custodial keys
+    # The identity service exactly as `govledger serve` builds it on the embedded chain: each new custodial
+    # account is funded with gas by the demo treasury; the test pays no gas itself.
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in ENVIRON.items():
+            env.setenv(name, value)
+        authenticator, signer = serve_cli.identity_for(data_dir / "identity.toml", AppContext(data_dir, None, None), demo)
+        service = authenticator.service
+    app = App(demo.ledger, signer=signer, engine=demo.engine)  # the same ledger, custodial keys
     yield app, service
     app.close()
     demo.engine.dispose()

@@ -55,7 +55,7 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identit
     app = App.open(app_ctx.data_dir, rpc_url=app_ctx.rpc_url, manifest=app_ctx.manifest, db_url=db_url,
                    gas_price=app_ctx.gas_price)
     try:
-        authenticator, app.signer = _identity(identity_config, app_ctx, app)
+        authenticator, app.signer = identity_for(identity_config, app_ctx, app)
         settings = ServerSettings(production=production or not authenticator.development,
                                   max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes,
                                   writes_per_minute=writes_per_minute, index=index,
@@ -68,7 +68,7 @@ def serve(app_ctx: AppContext, host: str, port: int, db_url: str | None, identit
         app.close()
 
 
-def _identity(config: Path | None, app_ctx: AppContext, app: Any) -> tuple[Any, Any]:
+def identity_for(config: Path | None, app_ctx: AppContext, app: Any) -> tuple[Any, Any]:
     """The authenticator and the signer: the identity service's (new accounts funded with gas where the
     chain charges for it, see `identity.funding`), or the development pair."""
     if config is None:
