@@ -42,7 +42,9 @@ def _w2_w3_rows(result: dict[str, Any]) -> list[str]:
         if not str(size).isdigit():
             continue
         per = w2.get("seconds_per_1000") or []
+        cpu = w2.get("cpu_seconds_per_1000") or []
         flat = f"s per 1,000: {per[0]} first, {per[-1]} last" if per else ""
+        flat += f" (CPU {cpu[0]} first, {cpu[-1]} last)" if cpu else ""
         rows.append(f"| W2 register {int(size):,} contracts (batches of 50), embedded "
                     f"| {w2.get('seconds', 'failed')} s: {_rate(w2.get('contracts_per_s'), w2.get('cpu_contracts_per_s'), 'contracts/s')}; {flat} "
                     f"| one register per transaction: {plain.get('ms_per_contract')} ms a contract "
