@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test test-anvil coverage setup build deploy bench bench-100k bench-server fuzz-server serve ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
+.PHONY: run test test-anvil coverage setup build deploy bench bench-100k bench-server fuzz-server serve videos ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
 
 PORT ?= 8000
 
@@ -64,6 +64,11 @@ fuzz-server: setup
 # The JSON API, /rpc and operations over the ledger in $(DATA_DIR) (development sign-in: see docs/server.md).
 serve: setup
 	$(BIN)/govledger --data-dir $(DATA_DIR) serve
+
+# A short captioned video per group of users (docs/videos/): the guides' screenshots retaken by the browser test,
+# stitched by Debian's ffmpeg (apt-get install -y ffmpeg). Never run in CI.
+videos: setup
+	$(BIN)/python scripts/make_videos.py
 
 deploy: setup
 	$(BIN)/python scripts/deploy.py --data-dir $(DATA_DIR)
