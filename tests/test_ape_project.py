@@ -24,7 +24,8 @@ def test_apeConfig_hasGovledgerBuildsCompilerSettings() -> None:
 
 
 def test_apeProject_compilesAndDeploysTheRepositorysContracts() -> None:
-    assert (APE / "contracts").resolve() == REPO_ROOT / "contracts"
+    config = yaml.safe_load((APE / "ape-config.yaml").read_text())
+    assert (APE / config["contracts_folder"]).resolve() == REPO_ROOT / "contracts"
     suite = (APE / "ledger_suite.py").read_text()
     assert set(re.findall(r"project\.(\w+)\.deploy", suite)) == set(DEPLOYABLE)
     assert f"ADMIN_TRANSFER_DELAY = {ADMIN_TRANSFER_DELAY // 86400} * 86400" in suite
