@@ -11,7 +11,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROJECT="$(cd "${1:-$ROOT/ape-project}" && pwd)"
 VENV="${APE_VENV:-$ROOT/.venv-ape}"
-APE_PINS=("eth-ape==0.8.52" "ape-solidity==0.8.6")
+# The versions are the `ape` extra of pyproject.toml (one line: `ape = ["eth-ape==...", ...]`).
+read -r -a APE_PINS <<< "$(sed -n 's/^ape = \[\(.*\)\]/\1/p' "$ROOT/pyproject.toml" | tr -d '",')"
+[ "${#APE_PINS[@]}" -gt 0 ] || { echo "ape_check: no \`ape = [...]\` extra in pyproject.toml" >&2; exit 1; }
 
 command -v node >/dev/null || { echo "ape_check: node is required (Node.js 18+)" >&2; exit 1; }
 [ -f "$ROOT/node_modules/solc/package.json" ] || { echo "ape_check: run \`npm ci\` in $ROOT first" >&2; exit 1; }
