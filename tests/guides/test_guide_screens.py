@@ -4,6 +4,8 @@ the pictures in the guides and the videos are what the interface shows today."""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,11 +55,13 @@ class Flow:
             person.close()
 
 
-def pretty_print(page) -> None:  # type: ignore[no-untyped-def]
-    """Chromium's JSON viewer indents when asked (its checkbox), so the picture reads like the API's docs."""
-    box = page.locator("input[type=checkbox]")
-    if box.count():
-        box.first.check()
+def show_json(page, path: str) -> str:  # type: ignore[no-untyped-def]
+    """The API's answer to GET `path`, indented as `curl … | jq` shows it (chromium shows it on one line)."""
+    answer = page.goto(path)
+    assert answer.status == 200
+    text = json.dumps(answer.json(), indent=2, ensure_ascii=False)
+    page.set_content(f'<pre style="font-size:13px;white-space:pre-wrap;margin:8px">{html.escape(text)}</pre>')
+    return text
 
 
 @pytest.fixture(params=["id", "en"])
@@ -157,13 +161,9 @@ def test_every_groups_flow_taking_the_guides_screenshots(flow: Flow) -> None:
     assert page.locator("#pause").count() == 1
     flow.shoot(guardian, "admin-4-resumed", "#pause")
 
-    page = public.go("/api/v1/summary")
-    assert "by_status" in page.content()
-    pretty_print(page)
+    assert "by_status" in show_json(public.page, "/api/v1/summary")
     flow.shoot(public, "developer-1-summary")
-    page = public.go(f"/api/v1/contracts/{ocid}")
-    assert ocid in page.content()
-    pretty_print(page)
+    assert ocid in show_json(public.page, f"/api/v1/contracts/{ocid}")
     flow.shoot(public, "developer-2-contract")
     public.go(f"/contract/{ocid}")
     flow.shoot(public, "developer-3-page", "#milestones")
