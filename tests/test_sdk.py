@@ -341,3 +341,20 @@ def test_send_onTheEmbeddedChain_executesOnceWithoutEstimating(ledger: Ledger, o
     with pytest.raises(errors.ContractAlreadyRegistered):
         ledger.register(official, make_spec("ocds-test01-once"))
     assert len(sent) == 2
+
+
+def test_send_onTheEmbeddedChain_bySenderWhoCannotCoverTheBlockGasLimit_offersWhatItCanPay(ledger: Ledger) -> None:
+    """A sender with a little ether (a new custodial account) still acts: the one-run send offers the gas it can pay."""
+    if not getattr(ledger.w3.provider, "refuses_failed_transactions", False):
+        pytest.skip("only the embedded chain offers the block's gas limit")
+    from eth_account import Account
+
+    poor = Account.from_key("0x" + "5a" * 32)
+    ledger._send(ACCOUNTS["admin"], ledger.token.functions.approve(poor.address, 0))  # any cheap transaction
+    funder = ACCOUNTS["auditor"]
+    tx = {"to": poor.address, "value": 10**15, "gas": 21_000, "gasPrice": 10**10, "chainId": ledger.w3.eth.chain_id,
+          "nonce": ledger.w3.eth.get_transaction_count(funder.address)}
+    ledger.w3.eth.send_raw_transaction(funder.sign_transaction(tx).raw_transaction)
+    receipt = ledger._send(poor, ledger.token.functions.approve(ACCOUNTS["official"].address, 5))
+    assert receipt.gas_used < 100_000
+    assert ledger.token.functions.allowance(poor.address, ACCOUNTS["official"].address).call() == 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from eth_utils import ValidationError
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
@@ -39,7 +40,16 @@ class TransactionSender:
         else:
             tx = self._prepared(sender, call, gas)
         signed = sender.sign_transaction(tx)
-        tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
+        try:
+            tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
+        except ValidationError as exc:
+            if gas is not None or self._execute_once_gas is None or "afford" not in str(exc):
+                raise
+            # The sender cannot cover the block's gas limit up front: offer the gas it can pay for.
+            fee = int(tx.get("maxFeePerGas", tx.get("gasPrice", 0)))
+            tx = self._prepared(sender, call, self.w3.eth.get_balance(sender.address) // max(fee, 1))
+            signed = sender.sign_transaction(tx)
+            tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
             # Replay at the parent block to learn why it failed (state moved between estimate and mining).
