@@ -85,11 +85,29 @@ def test_each_guide_shows_every_step_of_its_groups_flow_in_its_language(group: s
     assert f"../videos/{group}.{lang}.mp4" in guide
 
 
-@pytest.mark.parametrize("name", [*GROUPS, "README"])
-def test_every_brief_and_kit_exists(name: str) -> None:
-    assert (DOCS / "training" / f"{name}.md").is_file()
-    if name != "README":
-        assert {(DOCS / "briefs" / f"{name}.{lang}.md").is_file() for lang in ("id", "en")} == {True}
+@pytest.mark.parametrize("group", GROUPS)
+def test_every_group_has_a_kit_and_a_brief_in_both_languages(group: str) -> None:
+    for kind in ("training", "briefs"):
+        assert {(DOCS / kind / f"{group}.{lang}.md").is_file() for lang in ("id", "en")} == {True}, (kind, group)
+
+
+KEY = re.compile(r"^(?:Key|Kunci): (.+)\.$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_each_kits_quiz_has_the_same_key_in_both_languages_and_every_answer_is_an_option(group: str) -> None:
+    keys = {}
+    for lang in ("id", "en"):
+        kit = (DOCS / "training" / f"{group}.{lang}.md").read_text()
+        quiz = kit.split("## Quiz" if lang == "en" else "## Kuis", 1)[1]
+        found = KEY.search(quiz)
+        assert found, f"{group}.{lang}.md: no key"
+        keys[lang] = dict(answer.split() for answer in found.group(1).split(", "))
+        questions = re.split(r"^\d\. ", quiz, flags=re.MULTILINE)[1:]
+        assert len(questions) == len(keys[lang])
+        for number, question in enumerate(questions, 1):
+            assert f"({keys[lang][str(number)]})" in question, f"{group}.{lang}.md question {number}"
+    assert keys["id"] == keys["en"]
 
 
 def test_every_video_is_small_and_captioned_in_both_languages() -> None:
