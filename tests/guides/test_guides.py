@@ -21,7 +21,7 @@ DOCS = REPO / "docs"
 GROUPS = ("official", "contractor", "inspector", "auditor", "admin", "developer")
 STEPS = tomllib.loads((DOCS / "guides" / "steps.toml").read_text())
 MATERIAL = sorted([*DOCS.glob("guides/*.md"), *DOCS.glob("training/*.md"), *DOCS.glob("briefs/*.md"),
-                   *DOCS.glob("videos/*.md"), DOCS / "tutorial.md"])
+                   *DOCS.glob("videos/*.md"), DOCS / "tutorial.md", DOCS / "tutorial.id.md"])
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s#]+)(?:#[^)]*)?\)")
 
@@ -116,6 +116,13 @@ def test_every_video_is_small_and_captioned_in_both_languages() -> None:
             video = DOCS / "videos" / f"{group}.{lang}.mp4"
             assert 10_000 < video.stat().st_size < 600_000, video
             assert (DOCS / "videos" / f"{group}.{lang}.vtt").read_text().startswith("WEBVTT")
+
+
+def test_the_indonesian_tutorial_shows_the_same_commands_and_outputs_as_the_one_the_tests_run() -> None:
+    def code(path: Path) -> list[tuple[str, str]]:
+        return [(language, text) for language, text in blocks(path) if language in ("sh", "text")]
+
+    assert code(DOCS / "tutorial.id.md") == code(DOCS / "tutorial.md")
 
 
 def test_the_readme_links_the_material_and_keeps_its_first_two_commands() -> None:
