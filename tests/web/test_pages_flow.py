@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from eth_utils import keccak
 from fastapi.testclient import TestClient
 
-from .conftest import csrf_of, pdf, sign_in
+from .conftest import csrf_of, pdf, running_pilot, serving, sign_in
 
 OCID = "ocds-demo01-2026-PUPR-003"  # active, funded, contractor's; milestone 0 checked by 1 of inspectors 2 and 3
+
+
+# This module's own pilot: its submissions, payments and disputes would change the waits and red flags that
+# the portal tests read from the package's shared one.
+pilot_app = pytest.fixture(scope="module", name="pilot_app")(running_pilot)
+api = pytest.fixture(scope="module", name="api")(serving)
 
 
 def test_evidence_goes_off_chain_its_hash_on_chain_and_the_inspector_approves_it(api, browser_client: TestClient) -> None:  # type: ignore[no-untyped-def]
