@@ -259,22 +259,24 @@ class Ledger:
             from_block=self.deployment.deploy_block if self.deployment else 0, argument_filters={"id": cid})
         if not logs:
             raise UnknownContract({"id": cid}, self._describer)
-        raw = logs[-1]["args"]["registration"]
-        registration = (raw["ocid"], raw["agency"], raw["contractor"], raw["category"], raw["value"],
-                        raw["advancePayment"], raw["startDate"], raw["endDate"], raw["documentHash"],
-                        raw["metadataURI"])
         inspectors = self.inspectors(ocid)
         count = self._call(self.verifier.functions.milestoneCount(cid))
         milestones = [(m[0], m[1], m[4], m[6]) for m in
                       (self._call(self.verifier.functions.getMilestone(cid, i)) for i in range(count))]
         parameters = self._call(self.registry.functions.getContract(cid))[-1]
-        digest = codec.terms_hash(registration, milestones, inspectors, parameters)
         on_chain = bytes(self._call(self.registry.functions.termsHash(cid)))
-        if digest != on_chain:
-            raise GovLedgerError(f"the terms of {ocid} hash to 0x{digest.hex()} here but 0x{on_chain.hex()} on "
-                                 "chain: the SDK cannot show what the contractor would accept")
-        return AcceptanceTerms(codec.registered_spec(registration, milestones, inspectors),
-                               codec.parameters(parameters), digest)
+        # The chain's terms hash decides which registration log is current (a log index may still hold
+        # logs of blocks a reorg or a snapshot revert removed).
+        for log in reversed(logs):
+            raw = log["args"]["registration"]
+            registration = (raw["ocid"], raw["agency"], raw["contractor"], raw["category"], raw["value"],
+                            raw["advancePayment"], raw["startDate"], raw["endDate"], raw["documentHash"],
+                            raw["metadataURI"])
+            if codec.terms_hash(registration, milestones, inspectors, parameters) == on_chain:
+                return AcceptanceTerms(codec.registered_spec(registration, milestones, inspectors),
+                                       codec.parameters(parameters), on_chain)
+        raise GovLedgerError(f"no registration of {ocid} in the logs hashes to its terms hash 0x{on_chain.hex()} "
+                             "on chain: the SDK cannot show what the contractor would accept")
 
     def terms_hash(self, spec: ContractSpec, parameters: Parameters | None = None) -> bytes:
         """The hash of `spec`'s terms if it is registered under `parameters` (default: the policy in force
