@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cli.helpers import ok
 
-SANDBOXES = ("isolated", "gates", "advance", "drill", "interrupted", "paused", "plan", "disputed", "move")
+SANDBOXES = ("isolated", "gates", "advance", "drill", "interrupted", "paused", "plan", "last", "disputed", "move")
 
 
 @pytest.fixture(scope="session")
