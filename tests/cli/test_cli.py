@@ -46,14 +46,22 @@ def test_wrongRole_failsWithOneClearLineAndChangesNothing(data_dir: Path) -> Non
     assert ok(data_dir, "contract", "show", ocid, "--json") == before
 
 
+REFUSING = "ocds-cli001-0007"  # registered for the bad-input cases, so none depends on another test's contract
+
+
+@pytest.fixture(scope="module")
+def refusing(data_dir: Path) -> None:
+    assert register(data_dir, REFUSING).exit_code == 0
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("contract", "show", "ocds-nope"), "no contract ocds-nope is registered"),
-    (("escrow", "fund", OCID, "12abc", "--as", "official"), "not a Rupiah amount"),
-    (("milestone", "submit", OCID, "1", "--evidence-hash", "0x12", "--as", "contractor"), "must be 32 bytes"),
-    (("contract", "accept", OCID), "say who signs"),
-    (("contract", "accept", OCID, "--as", "mayor"), "no demo account 'mayor'"),
+    (("escrow", "fund", REFUSING, "12abc", "--as", "official"), "not a Rupiah amount"),
+    (("milestone", "submit", REFUSING, "1", "--evidence-hash", "0x12", "--as", "contractor"), "must be 32 bytes"),
+    (("contract", "accept", REFUSING), "say who signs"),
+    (("contract", "accept", REFUSING, "--as", "mayor"), "no demo account 'mayor'"),
 ])
-def test_badInput_failsWithOneClearLine(data_dir: Path, args: tuple[str, ...], message: str) -> None:
+def test_badInput_failsWithOneClearLine(refusing: None, data_dir: Path, args: tuple[str, ...], message: str) -> None:
     result = run(data_dir, *args)
     assert result.exit_code != 0
     assert message in result.output
