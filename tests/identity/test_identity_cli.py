@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def run(data_dir: Path, *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def initialized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("identity-ledger")
     result = run(path, "init")
     assert result.exit_code == 0, result.output
@@ -40,6 +41,13 @@ pphp = "inspector"
 grant = true
 ''')
     yield path
+
+
+@pytest.fixture
+def data_dir(initialized: Path, tmp_path: Path) -> Path:
+    """A copy of the initialized ledger per test: the people each test enrolls (and the roles it grants) would
+    change the counts and lists that the others read."""
+    return Path(shutil.copytree(initialized, tmp_path / "ledger"))
 
 
 def test_sync_fromARosterGrantsThenRevokesAndSaysWhatItDid(data_dir: Path, tmp_path: Path) -> None:
