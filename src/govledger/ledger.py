@@ -20,7 +20,7 @@ from .describe import PlainDescriber
 from .errors import ERC20InsufficientAllowance, GovLedgerError, GovLedgerValueError, NotFoundError, UnknownContract
 from .roles import ARBITER_ROLE, INSPECTOR_ROLE, PAUSER_ROLE, agency_id, official_role
 from .types import (
-    AcceptanceTerms, Address, Category, ContractId, ContractSpec, EscrowAccount, GovContract, Milestone, MilestoneChange,
+    AcceptanceTerms, Address, Category, ContractId, ContractSpec, ContractStatus, EscrowAccount, GovContract, Milestone, MilestoneChange,
     Parameters, Receipt, Sen, contract_id,
 )
 
@@ -263,7 +263,11 @@ class Ledger:
         count = self._call(self.verifier.functions.milestoneCount(cid))
         milestones = [(m[0], m[1], m[4], m[6]) for m in
                       (self._call(self.verifier.functions.getMilestone(cid, i)) for i in range(count))]
-        parameters = self._call(self.registry.functions.getContract(cid))[-1]
+        stored = self._call(self.registry.functions.getContract(cid))
+        if stored[2] != ContractStatus.PENDING:  # amendments may have changed the terms since acceptance
+            raise GovLedgerValueError(f"contract {ocid} is {ContractStatus(stored[2]).name.lower()}: its terms were "
+                                      "accepted already, there is nothing to accept")
+        parameters = stored[-1]
         on_chain = bytes(self._call(self.registry.functions.termsHash(cid)))
         # The chain's terms hash decides which registration log is current (a log index may still hold
         # logs of blocks a reorg or a snapshot revert removed).

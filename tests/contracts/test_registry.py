@@ -472,8 +472,9 @@ def test_accept_failsIfCallerIsNotTheContractor(world, ledger: Ledger, official,
 
 
 def test_accept_failsIfAlreadyActive(world, ledger: Ledger, official, contractor) -> None:
+    digest = ledger.acceptance_terms(PENDING).terms_hash
     ledger.accept(contractor, PENDING)
-    refused(ledger, errors.WrongContractStatus, lambda: ledger.accept(contractor, PENDING), ocids=[PENDING],
+    refused(ledger, errors.WrongContractStatus, lambda: ledger.accept(contractor, PENDING, digest), ocids=[PENDING],
             arguments={"id": cid(PENDING), "current": 1, "required": 0}, mentions=[PENDING, "is active", "pending"])
 
 
@@ -542,8 +543,10 @@ def test_acceptWithSignature_failsIfDeadlinePassed(world, ledger: Ledger, offici
 def test_acceptWithSignature_failsIfReplayedAfterAcceptance(world, ledger: Ledger, official, contractor, stranger) -> None:
     deadline = now(ledger) + 3600
     signature = ledger.sign_acceptance(contractor, PENDING, deadline)
+    digest = ledger.acceptance_terms(PENDING).terms_hash
     ledger.accept_signed(stranger, PENDING, deadline, signature)
-    refused(ledger, errors.WrongContractStatus, lambda: ledger.accept_signed(stranger, PENDING, deadline, signature),
+    refused(ledger, errors.WrongContractStatus,
+            lambda: ledger.accept_signed(stranger, PENDING, deadline, signature, digest),
             ocids=[PENDING], arguments={"id": cid(PENDING), "current": 1, "required": 0}, mentions=[PENDING, "active"])
 
 
