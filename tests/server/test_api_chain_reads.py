@@ -43,7 +43,8 @@ def test_unknown_contract_terms_are_404(client: TestClient) -> None:
 
 
 def test_evidence_bundle_of_a_contract(client: TestClient) -> None:
-    ocid = "ocds-demo01-2026-TERMS-1"
+    ocid = "ocds-demo01-2026-EVIDENCE-1"  # its own: TERMS-1 is another test's
+    assert client.post("/api/v1/contracts", json=contract_body(ocid), headers=auth("official")).status_code == 200
     bundle = client.get(f"/api/v1/contracts/{ocid}/evidence").json()
     assert bundle["ocid"] == ocid and any(e["event"] == "ContractRegistered" for e in bundle["events"])
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -28,9 +29,9 @@ pytestmark = pytest.mark.slow
 GOVLEDGER = [sys.executable, "-m", "govledger"]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, subprocess.Popen[bytes]]]:
-    data_dir = tmp_path_factory.mktemp("served")
+@contextmanager
+def serving(data_dir: Path) -> Iterator[tuple[Path, str, subprocess.Popen[bytes]]]:
+    """`govledger serve` on a new ledger in `data_dir`: (data_dir, base url, process); stopped afterwards."""
     init = subprocess.run([*GOVLEDGER, "--data-dir", str(data_dir), "init"], capture_output=True, text=True,
                           timeout=120)
     assert init.returncode == 0, init.stderr
@@ -48,6 +49,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, subprocess.Popen[bytes]]]:
+    with serving(tmp_path_factory.mktemp("served")) as running:
+        yield running
 
 
 def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -91,16 +98,16 @@ def test_the_cli_works_against_the_running_server(served) -> None:  # type: igno
     assert "ocds-demo01-2026-CLI-001" in listed.stdout and "behind" not in listed.stderr
 
 
-def test_server_file_names_the_server_and_goes_on_clean_shutdown(served) -> None:  # type: ignore[no-untyped-def]
-    data_dir, url, process = served
-    info = json.loads((data_dir / SERVER_FILE).read_text())
-    assert info["pid"] == process.pid and info["url"] == url
-    assert httpx.get(f"{url}/readyz").json()["status"] == "ready"
-    assert "govledger_http_requests_total" in httpx.get(f"{url}/metrics").text
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=20) == 0
-    assert not (data_dir / SERVER_FILE).exists()
-    assert running_server(data_dir) is None
+def test_server_file_names_the_server_and_goes_on_clean_shutdown(tmp_path: Path) -> None:
+    with serving(tmp_path) as (data_dir, url, process):  # its own server: the test stops it
+        info = json.loads((data_dir / SERVER_FILE).read_text())
+        assert info["pid"] == process.pid and info["url"] == url
+        assert httpx.get(f"{url}/readyz").json()["status"] == "ready"
+        assert "govledger_http_requests_total" in httpx.get(f"{url}/metrics").text
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert not (data_dir / SERVER_FILE).exists()
+        assert running_server(data_dir) is None
 
 
 def test_a_stale_server_file_is_not_taken_for_a_server(tmp_path: Path) -> None:
