@@ -364,6 +364,19 @@ class EnforcedPause(ContractError):
 class ExpectedPause(ContractError):
     template = "the ledger is not paused"
 
+# RecordAnchor: Merkle roots over source records (migration, oversight).
+class NotAnchorer(ContractError):
+    template = "{account} may not anchor records of agency {agency:agency}: it is neither the admin nor one of its officials"
+
+class AlreadyAnchored(ContractError):
+    template = "the root {root} was already anchored (at {anchoredAt:time})"
+
+class InvalidAnchor(ContractError):
+    template = "an anchor needs a non-zero root and 1 or more records (root {root}, {count} records)"
+
+class AnchoringPaused(ContractError):
+    template = "the ledger is paused: nothing is anchored until it resumes"
+
 class ReentrancyGuardReentrantCall(ContractError):
     template = "re-entrant call refused"
 

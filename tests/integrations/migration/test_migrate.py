@@ -18,7 +18,7 @@ from govledger.integrations.migration import (
     read_source,
     verify_ocid,
 )
-from govledger.integrations.migration.anchor import (
+from govledger.errors import (
     AlreadyAnchored,
     AnchoringPaused,
     InvalidAnchor,

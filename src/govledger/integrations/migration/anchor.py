@@ -17,23 +17,6 @@ if TYPE_CHECKING:
     from ...ledger import Ledger
 
 
-# RecordAnchor's custom errors, decoded by the ledger's revert decoder (registered by name).
-class NotAnchorer(ContractError):
-    template = "{account} may not anchor records of agency {agency}: it is neither the admin nor one of its officials"
-
-
-class AlreadyAnchored(ContractError):
-    template = "the root {root} was already anchored (at unix time {anchoredAt})"
-
-
-class InvalidAnchor(ContractError):
-    template = "an anchor needs a non-zero root and 1 or more records (root {root}, {count} records)"
-
-
-class AnchoringPaused(ContractError):
-    template = "the ledger is paused: nothing is anchored until it resumes"
-
-
 @dataclass(frozen=True)
 class AnchorInfo:
     root: bytes
