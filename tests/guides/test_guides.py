@@ -132,5 +132,5 @@ def test_the_readme_links_the_material_and_keeps_its_first_two_commands() -> Non
                    "docs/briefs/README.md"):
         assert target in learn
     first = next(text for language, text in blocks(REPO / "README.md") if language == "sh")
-    assert commands(first)[:2] == ["make run    # sets up, starts the embedded ledger in ./.govledger with the fictional pilot data, prints a summary",
+    assert commands(first)[:2] == ["make run    # sets up, loads the fictional pilot into the embedded ledger in ./.govledger, serves it at http://127.0.0.1:8000",
                                    "make test   # sets up and runs the whole test suite"]
