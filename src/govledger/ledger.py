@@ -282,6 +282,14 @@ class Ledger:
         raise GovLedgerError(f"no registration of {ocid} in the logs hashes to its terms hash 0x{on_chain.hex()} "
                              "on chain: the SDK cannot show what the contractor would accept")
 
+    def _terms_to_accept(self, ocid: str) -> bytes:
+        """The terms hash an acceptance sends by default: the registered terms of a pending contract; for
+        any other contract the chain's own hash, so that the chain refuses with the contract's status."""
+        cid = self._id(ocid)
+        if self._call(self.registry.functions.getContract(cid))[2] != ContractStatus.PENDING:
+            return bytes(self._call(self.registry.functions.termsHash(cid)))
+        return self.acceptance_terms(ocid).terms_hash
+
     def terms_hash(self, spec: ContractSpec, parameters: Parameters | None = None) -> bytes:
         """The hash of `spec`'s terms if it is registered under `parameters` (default: the policy in force
         now), for a contractor to sign before registration (:meth:`sign_acceptance`)."""
@@ -290,7 +298,7 @@ class Ledger:
     def accept(self, contractor: LocalAccount, ocid: str, terms_hash: bytes | None = None) -> Receipt:
         """The contractor accepts the terms with `terms_hash` (default: those :meth:`acceptance_terms`
         shows); the contract becomes active only if they are the terms it was registered with."""
-        digest = terms_hash if terms_hash is not None else self.acceptance_terms(ocid).terms_hash
+        digest = terms_hash if terms_hash is not None else self._terms_to_accept(ocid)
         return self._send(contractor, self.registry.functions.accept(self._id(ocid), codec.hash32(digest)))
 
     def sign_acceptance(self, contractor: LocalAccount, ocid: str | ContractSpec, deadline: int,
@@ -313,7 +321,7 @@ class Ledger:
     def accept_signed(self, relayer: LocalAccount, ocid: str, deadline: int, signature: bytes,
                       terms_hash: bytes | None = None) -> Receipt:
         """Relay a signed acceptance of the terms with `terms_hash` (default: the registered terms)."""
-        digest = terms_hash if terms_hash is not None else self.acceptance_terms(ocid).terms_hash
+        digest = terms_hash if terms_hash is not None else self._terms_to_accept(ocid)
         return self._send(relayer, self.registry.functions.acceptWithSignature(
             self._id(ocid), codec.hash32(digest), deadline, signature))
 

@@ -124,3 +124,16 @@ def test_accept_withTheShownTermsHashActivates(ledger: Ledger, official, contrac
     ledger.register(official, spec)
     ledger.accept(contractor, OCID, ledger.acceptance_terms(OCID).terms_hash)
     assert ledger.contract(OCID).status is ContractStatus.ACTIVE
+
+
+def test_acceptanceTerms_ofAnAcceptedContract_isRefused_andADefaultAcceptIsRefusedByTheChain(
+        ledger: Ledger, official, contractor) -> None:
+    """Once active, amendments may change the terms: the SDK shows none to accept, and a second accept
+    sent with the SDK's default hash reaches the chain, which names the contract's status."""
+    ledger.register(official, make_spec())
+    ledger.accept(contractor, OCID)
+    with pytest.raises(errors.GovLedgerValueError, match="accepted already"):
+        ledger.acceptance_terms(OCID)
+    refused(ledger, errors.WrongContractStatus, lambda: ledger.accept(contractor, OCID), ocids=[OCID],
+            arguments={"id": cid(OCID), "current": int(ContractStatus.ACTIVE),
+                       "required": int(ContractStatus.PENDING)})
