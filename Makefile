@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= .govledger
 
-.PHONY: run test test-anvil coverage setup build deploy bench bench-100k bench-server fuzz-server serve videos ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
+.PHONY: screenshots run test test-anvil coverage setup build deploy bench bench-100k bench-server fuzz-server serve videos ape-check slither forge-test forge-long forge-coverage forge-mutants mythril clean
 
 PORT ?= 8000
 
@@ -67,6 +67,12 @@ serve: setup
 
 # A short captioned video per group of users (docs/videos/): the guides' screenshots retaken by the browser test,
 # stitched by Debian's ffmpeg (apt-get install -y ffmpeg). Never run in CI.
+# The pages' screenshots in docs/screenshots/, taken again by the browser tests (a plain test run keeps
+# them in a scratch folder, leaving the checkout clean).
+screenshots: setup
+	GOVLEDGER_SCREENSHOTS=1 $(BIN)/python -m pytest tests/oversight/test_browser.py tests/web/test_a11y.py \
+		tests/web/test_browser.py
+
 videos: setup
 	$(BIN)/python scripts/make_videos.py
 

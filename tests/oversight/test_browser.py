@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from screenshot_support import screenshot_dir
 from web.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, chromium_available, served_pilot
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
 OCID = "ocds-demo01-2026-PUPR-001"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 PAGE = f"/oversight/contract/{OCID}"
 MILESTONE_1 = "960,000,000"  # Rupiah, typed the English way (the pages are in English here)
 

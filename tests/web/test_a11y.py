@@ -1,6 +1,6 @@
 """Accessibility: axe-core (npm, node_modules/axe-core) run in a real chromium on every main page, in both
 languages, against a real `govledger serve`: no serious or critical violation. The portal, tracking, inbox
-and support pages are kept as screenshots in docs/screenshots/ on the way."""
+and support pages are screenshot on the way (kept in docs/screenshots/ by `make screenshots`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from screenshot_support import screenshot_dir
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE, chromium_available, served_pilot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 SHOTS = {"/portal": "portal", "/portal/contract/ocds-demo01-2026-PUPR-001": "portal-contract",
          "/portal/flags": "portal-flags", "/help": "help", "/support/ask": "support-ask",
          "/portal/contract/ocds-nope-1": "error-page", "/tracking": "tracking-bottlenecks", "/inbox": "inbox",

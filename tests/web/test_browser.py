@@ -1,6 +1,6 @@
 """Each role's work in a real headless chromium on a phone-sized window, against a real `govledger serve`
 on the pilot data, through the pages only; and screenshots of every main page in both languages
-(docs/screenshots/)."""
+(kept in docs/screenshots/ by `make screenshots`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from eth_utils import keccak
+from screenshot_support import screenshot_dir
 
 from govledger.accounts import DEMO_ADDRESSES
 
@@ -17,7 +18,7 @@ from .browser import CHROMIUM, PHONE, chromium_available
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not chromium_available(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 NEW = "ocds-demo01-2026-WEB-001"
 
 
